@@ -1,0 +1,111 @@
+"""Retry policy as plain predicates; tenacity (in ``_transport``) only runs them.
+
+Rules:
+- Idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) retry on 429, 500, 502,
+  503, 504 and on every transport failure.
+- POST and PATCH retry on 429 and on failures where the request provably never
+  reached the server (``ConnectError``); after a 5xx or a read timeout only when
+  the caller opts in (``RetryPolicy(retry_unsafe=True)``), because Calendly has
+  no idempotency keys and a retried ``POST /invitees`` books twice (reference §4).
+- A 429 waits ``Retry-After`` / ``X-RateLimit-Reset`` seconds; everything else
+  backs off exponentially with jitter, capped.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, replace
+
+from .errors import APIError, ConnectError, RateLimitError, TransportError
+
+__all__ = ["IDEMPOTENT_METHODS", "RetryPolicy", "backoff_delay", "retry_delay", "should_retry"]
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How a request is retried. Give one to ``Calendly(retry=...)`` or per call.
+
+    Attributes
+    ----------
+    max_retries:
+        Retries after the first attempt (0 disables retrying).
+    backoff_base, backoff_max:
+        Exponential backoff: ``backoff_base * 2**(n-1)`` seconds, capped at
+        ``backoff_max``, with jitter (half fixed, half random).
+    exponential:
+        ``False`` waits ``fixed_delay`` seconds between attempts instead.
+    fixed_delay:
+        The wait when ``exponential`` is ``False``.
+    retry_statuses:
+        Statuses retried for idempotent methods.
+    retry_unsafe:
+        Also retry POST/PATCH after a 5xx, a read timeout or a dropped
+        connection (may repeat a side effect).
+    retry_on_all_errors:
+        Retry every error status and failure, for every method (the seed's
+        "Retry On All Errors"; implies ``retry_unsafe``).
+    max_rate_limit_wait:
+        Longest 429 wait honoured; a longer ``Retry-After`` raises at once.
+    """
+
+    max_retries: int = 3
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+    exponential: bool = True
+    fixed_delay: float = 0.0
+    retry_statuses: frozenset[int] = field(
+        default_factory=lambda: frozenset({429, 500, 502, 503, 504})
+    )
+    retry_unsafe: bool = False
+    retry_on_all_errors: bool = False
+    max_rate_limit_wait: float = 120.0
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        if self.backoff_base < 0 or self.backoff_max < 0 or self.fixed_delay < 0:
+            raise ValueError("retry delays must be >= 0")
+
+    def with_changes(self, **changes: object) -> RetryPolicy:
+        """A copy with some attributes changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+NO_RETRY = RetryPolicy(max_retries=0)
+_RNG = random.Random()
+
+
+def should_retry(method: str, error: BaseException, policy: RetryPolicy) -> bool:
+    """Whether ``error`` from a ``method`` request may be retried under ``policy``."""
+    if not isinstance(error, APIError | TransportError):
+        return False
+    if isinstance(error, RateLimitError):
+        wait = error.retry_after
+        return wait is None or wait <= policy.max_rate_limit_wait
+    if isinstance(error, ConnectError):
+        return True
+    if policy.retry_on_all_errors:
+        return True
+    if isinstance(error, APIError) and error.status not in policy.retry_statuses:
+        return False
+    return method.upper() in IDEMPOTENT_METHODS or policy.retry_unsafe
+
+
+def backoff_delay(attempt: int, policy: RetryPolicy, rng: random.Random | None = None) -> float:
+    """Wait before retry number ``attempt`` (1-based) for a non-429 failure."""
+    if not policy.exponential:
+        return policy.fixed_delay
+    ceiling = min(policy.backoff_max, policy.backoff_base * 2.0 ** (attempt - 1))
+    jitter: float = (rng or _RNG).uniform(0, ceiling / 2)
+    return ceiling / 2 + jitter
+
+
+def retry_delay(
+    attempt: int, error: BaseException, policy: RetryPolicy, rng: random.Random | None = None
+) -> float:
+    """Wait before retry number ``attempt``: the server's reset for a 429, else backoff."""
+    if isinstance(error, RateLimitError) and error.retry_after is not None:
+        return error.retry_after
+    return backoff_delay(attempt, policy, rng)

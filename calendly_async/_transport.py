@@ -1,0 +1,400 @@
+"""The one place that does HTTP: auth header, timeouts, retries, rate-limit waits,
+error mapping and redacted logging. Everything else in the package is I/O-free.
+
+The request path is a chain of named steps::
+
+    request()            retry loop (tenacity) around
+      _send_authorized() bearer token, one refresh-and-resend after a 401, error mapping
+        _send_once()     rate-limit gate, one aiohttp round trip, exception translation
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import aiohttp
+import msgspec
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
+from . import _redact
+from ._params import QueryValue, query
+from ._ratelimit import RateLimit, RateLimitGate, parse_rate_limit, retry_after_seconds
+from ._retry import RetryPolicy, retry_delay, should_retry
+from ._urls import join_url, same_origin
+from .errors import (
+    CalendlyError,
+    ConnectError,
+    ConnectTimeout,
+    DecodeError,
+    NetworkError,
+    ReadTimeout,
+    TransportError,
+    error_from_response,
+)
+
+__all__ = ["Auth", "FileSpec", "Response", "ResponseType", "Transport", "current_response"]
+
+logger = logging.getLogger("calendly_async")
+
+ResponseType = Literal["json", "text", "bytes"]
+FileSpec = bytes | str | tuple[str, bytes | str] | tuple[str, bytes | str, str]
+"""A file for a multipart upload: content, ``(filename, content)`` or
+``(filename, content, content_type)``."""
+
+_USER_AGENT = "calendly-async/0.1.0"
+_json_encoder = msgspec.json.Encoder()
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """One HTTP response as received (the raw material of every call)."""
+
+    method: str
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes = field(repr=False)
+
+    @property
+    def request_id(self) -> str | None:
+        """The ``X-Request-Id`` header, to quote to Calendly support."""
+        return self.headers.get("X-Request-Id") or self.headers.get("x-request-id")
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The ``X-RateLimit-*`` headers of this response."""
+        return parse_rate_limit(self.headers)
+
+    def json(self) -> Any:
+        """The body decoded as JSON (``None`` for an empty body)."""
+        if not self.body.strip():
+            return None
+        try:
+            return msgspec.json.decode(self.body)
+        except msgspec.DecodeError as exc:
+            raise DecodeError(
+                f"response from {self.method} {self.url} is not JSON; "
+                "use response_type='text' or 'bytes'",
+                url=self.url,
+            ) from exc
+
+    def text(self) -> str:
+        """The body decoded as UTF-8."""
+        return self.body.decode("utf-8", errors="replace")
+
+
+_current_response: contextvars.ContextVar[Response | None] = contextvars.ContextVar(
+    "calendly_async_current_response", default=None
+)
+
+
+def current_response() -> Response | None:
+    """The last response received by the current asyncio task (or ``None``)."""
+    return _current_response.get()
+
+
+class Auth(Protocol):
+    """What the transport needs from a credential."""
+
+    async def access_token(self) -> str:
+        """A bearer token valid now (refreshing it first if needed)."""
+        ...
+
+    async def on_unauthorized(self, rejected_token: str) -> bool:
+        """Called after a 401; ``True`` when a new token is ready to resend with."""
+        ...
+
+
+def _translate(exc: BaseException, method: str, url: str) -> TransportError:
+    """Map an aiohttp/asyncio failure to our tree. The only place that knows aiohttp's."""
+    where = {"method": method, "url": url}
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return ConnectTimeout(f"timed out connecting to {url}", **where)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return ConnectError(f"could not connect to {url}: {exc.os_error}", **where)
+    if isinstance(exc, TimeoutError):
+        return ReadTimeout(f"{method} {url} timed out waiting for the response", **where)
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return NetworkError(f"the server closed the connection during {method} {url}", **where)
+    return NetworkError(f"{method} {url} failed: {type(exc).__name__}: {exc}", **where)
+
+
+def _timeout(value: float | aiohttp.ClientTimeout | None) -> aiohttp.ClientTimeout | None:
+    if value is None or isinstance(value, aiohttp.ClientTimeout):
+        return value
+    return aiohttp.ClientTimeout(total=value, sock_connect=min(value, 10.0))
+
+
+def _file_part(form: aiohttp.FormData, name: str, spec: FileSpec) -> None:
+    if isinstance(spec, tuple):
+        filename, content = spec[0], spec[1]
+        content_type = spec[2] if len(spec) == 3 else "application/octet-stream"
+    else:
+        filename, content, content_type = name, spec, "application/octet-stream"
+    form.add_field(name, content, filename=filename, content_type=content_type)
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    """A request body description; ``build`` makes a fresh payload per attempt."""
+
+    json: Any = None
+    data: Mapping[str, Any] | str | bytes | None = None
+    files: Mapping[str, FileSpec] | None = None
+
+    def build(self) -> tuple[Any, dict[str, str]]:
+        if self.files:
+            form = aiohttp.FormData()
+            for key, value in (self.data or {}).items() if isinstance(self.data, Mapping) else ():
+                form.add_field(key, str(value))
+            for name, spec in self.files.items():
+                _file_part(form, name, spec)
+            return form, {}
+        if self.json is not None:
+            return _json_encoder.encode(self.json), {"Content-Type": "application/json"}
+        if isinstance(self.data, Mapping):
+            return {k: str(v) for k, v in self.data.items()}, {}
+        return self.data, {}
+
+    def for_log(self) -> Any:
+        if self.json is not None:
+            return _redact.redact_fields(msgspec.to_builtins(self.json))
+        if isinstance(self.data, Mapping):
+            return _redact.redact_fields(dict(self.data))
+        if self.files:
+            return {"files": sorted(self.files)}
+        return None if self.data is None else f"<{len(self.data)} bytes>"
+
+
+class Transport:
+    """Sends requests to one API host with auth, retries and rate-limit waits.
+
+    Parameters
+    ----------
+    base_url:
+        Host (and optional path prefix) that relative paths are joined to, and the
+        only origin the bearer token is sent to.
+    auth:
+        The credential, or ``None`` (the OAuth host is called without one).
+    timeout:
+        Default timeout in seconds (or an ``aiohttp.ClientTimeout``).
+    retry:
+        Default ``RetryPolicy``.
+    session:
+        An ``aiohttp.ClientSession`` to use; it is then not closed by ``aclose``.
+    max_connections:
+        Connection-pool size when the transport creates its own session.
+    sleep, clock:
+        Injectable for tests: ``asyncio.sleep`` and ``time.monotonic`` stand-ins.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth: Auth | None = None,
+        timeout: float | aiohttp.ClientTimeout | None = 30.0,
+        retry: RetryPolicy | None = None,
+        session: aiohttp.ClientSession | None = None,
+        max_connections: int = 100,
+        headers: Mapping[str, str] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.base_url = base_url
+        self.auth = auth
+        self.timeout = _timeout(timeout)
+        self.retry = retry or RetryPolicy()
+        self.max_connections = max_connections
+        self.gate = RateLimitGate(clock=clock, sleep=sleep)
+        self.last_response: Response | None = None
+        self._session = session
+        self._owns_session = session is None
+        self._sleep = sleep
+        self._headers = {"User-Agent": _USER_AGENT, "Accept": "application/json", **(headers or {})}
+
+    def __repr__(self) -> str:
+        return f"Transport(base_url={self.base_url!r}, auth={type(self.auth).__name__})"
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """The aiohttp session, created on first use."""
+        if self._session is None or (self._session.closed and self._owns_session):
+            connector = aiohttp.TCPConnector(limit=self.max_connections)
+            self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout)
+            self._owns_session = True
+        return self._session
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``aclose`` ran (or the session was never opened)."""
+        return self._session is None or self._session.closed
+
+    async def aclose(self) -> None:
+        """Close the session if this transport created it."""
+        if self._session is not None and self._owns_session and not self._session.closed:
+            await self._session.close()
+
+    def url_for(self, path_or_url: str) -> str:
+        """The absolute URL of a path relative to ``base_url`` (a full URL stays)."""
+        return join_url(self.base_url, path_or_url)
+
+    async def request(
+        self,
+        method: str,
+        path_or_url: str,
+        *,
+        params: Mapping[str, QueryValue] | None = None,
+        json: Any = None,
+        data: Mapping[str, Any] | str | bytes | None = None,
+        files: Mapping[str, FileSpec] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | aiohttp.ClientTimeout | None = None,
+        retry: RetryPolicy | None = None,
+        authenticate: bool = True,
+        debug: bool = False,
+    ) -> Response:
+        """Send a request, retrying per policy; return the response or raise.
+
+        Raises an ``APIError`` subclass for a status of 400 or more and a
+        ``TransportError`` subclass when no response arrives.
+        """
+        method = method.upper()
+        url = self.url_for(path_or_url)
+        policy = retry or self.retry
+        call = _Call(
+            method=method,
+            url=url,
+            params=query(params or {}),
+            body=_Body(json=json, data=data, files=files),
+            headers=dict(headers or {}),
+            timeout=_timeout(timeout),
+            authenticate=authenticate and self.auth is not None and same_origin(url, self.base_url),
+            log_level=logging.INFO if debug else logging.DEBUG,
+        )
+
+        def wait(state: RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            return retry_delay(state.attempt_number, error or Exception(), policy)
+
+        def log_retry(state: RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome else None
+            delay = state.next_action.sleep if state.next_action else 0.0
+            logger.info("retrying %s %s in %.2fs after %s", method, url, delay, error)
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(policy.max_retries + 1),
+            retry=retry_if_exception(lambda error: should_retry(method, error, policy)),
+            wait=wait,
+            sleep=self._sleep,
+            before_sleep=log_retry,
+            reraise=True,
+        )
+        response: Response | None = None
+        async for attempt in retrying:
+            with attempt:
+                response = await self._send_authorized(call)
+        assert response is not None
+        return response
+
+    async def _send_authorized(self, call: _Call) -> Response:
+        token = await self.auth.access_token() if call.authenticate and self.auth else None
+        response = await self._send_once(call, token)
+        if (
+            response.status == 401
+            and token is not None
+            and self.auth is not None
+            and await self.auth.on_unauthorized(token)
+        ):
+            response = await self._send_once(call, await self.auth.access_token())
+        if response.status >= 400:
+            raise self._error(response)
+        return response
+
+    def _error(self, response: Response) -> CalendlyError:
+        retry_after = retry_after_seconds(response.headers)
+        if response.status == 429 and retry_after is not None:
+            self.gate.block_for(retry_after)
+        return error_from_response(
+            response.status,
+            response.headers,
+            response.body,
+            method=response.method,
+            url=response.url,
+            retry_after=retry_after if response.status == 429 else None,
+        )
+
+    async def _send_once(self, call: _Call, token: str | None) -> Response:
+        await self.gate.wait()
+        headers = {**self._headers, **call.headers}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        payload, body_headers = call.body.build()
+        headers.update(body_headers)
+        self._log_request(call, headers)
+        try:
+            async with self.session.request(
+                call.method,
+                call.url,
+                params=call.params or None,
+                data=payload,
+                headers=headers,
+                timeout=call.timeout or self.timeout or aiohttp.ClientTimeout(),
+                allow_redirects=False,
+            ) as raw:
+                body = await raw.read()
+                response = Response(call.method, call.url, raw.status, raw.headers, body)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            logger.log(call.log_level, "%s %s failed: %s", call.method, call.url, type(exc))
+            raise _translate(exc, call.method, call.url) from exc
+        self._record(call, response)
+        return response
+
+    def _record(self, call: _Call, response: Response) -> None:
+        self.last_response = response
+        _current_response.set(response)
+        self.gate.observe(response.rate_limit)
+        logger.log(
+            call.log_level,
+            "%s %s -> %d (%d bytes, request id %s, rate limit %s)",
+            call.method,
+            call.url,
+            response.status,
+            len(response.body),
+            response.request_id,
+            response.rate_limit,
+        )
+
+    def _log_request(self, call: _Call, headers: Mapping[str, str]) -> None:
+        if not logger.isEnabledFor(call.log_level):
+            return
+        logger.log(
+            call.log_level,
+            "%s %s params=%s headers=%s body=%s",
+            call.method,
+            call.url,
+            _redact.redact_fields(call.params),
+            _redact.redact_headers(headers),
+            call.body.for_log(),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """Everything needed to (re)send one request."""
+
+    method: str
+    url: str
+    params: dict[str, str]
+    body: _Body
+    headers: dict[str, str]
+    timeout: aiohttp.ClientTimeout | None
+    authenticate: bool
+    log_level: int
+

@@ -1,0 +1,224 @@
+"""``Calendly``: the client. Owns one aiohttp session and the resource namespaces."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import warnings
+from collections.abc import Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+
+from ._params import QueryValue
+from ._ratelimit import RateLimit
+from ._retry import RetryPolicy
+from ._transport import FileSpec, Response, ResponseType, Transport, current_response
+from ._urls import check_base_url
+from .auth import AccessToken, OAuth2
+from .errors import InvalidInputError
+from .resources.activity_log import ActivityLog
+from .resources.availability import AvailabilitySchedules, BusyTimes
+from .resources.data_compliance import DataCompliance
+from .resources.event_types import EventTypes
+from .resources.organizations import (
+    OrganizationInvitations,
+    OrganizationMemberships,
+    Organizations,
+)
+from .resources.routing_forms import RoutingForms, RoutingFormSubmissions
+from .resources.scheduled_events import Invitees, ScheduledEvents
+from .resources.scheduling import SchedulingLinks, Shares
+from .resources.users import Users
+from .resources.webhooks import Webhooks
+
+__all__ = ["DEFAULT_BASE_URL", "Calendly"]
+
+DEFAULT_BASE_URL = "https://api.calendly.com"
+
+
+class Calendly:
+    """Async client for the Calendly API v2.
+
+    Use it as an async context manager so its connection pool is closed::
+
+        async with Calendly(token="...") as client:
+            me = await client.users.me()
+
+    Parameters
+    ----------
+    token:
+        A personal access token or OAuth access token. Give this or ``oauth``.
+    oauth:
+        An ``OAuth2`` holding a refreshable token.
+    base_url:
+        The API host; the bearer token is only ever sent there. Plain ``http://``
+        is refused except on loopback (the embedded mock server).
+    timeout:
+        Seconds before a request times out (or an ``aiohttp.ClientTimeout``).
+    retry:
+        The default ``RetryPolicy`` (3 retries, exponential backoff with jitter).
+    max_connections:
+        Size of the connection pool.
+    session:
+        Use this ``aiohttp.ClientSession`` instead of creating one (it is not closed).
+    headers:
+        Extra headers sent with every request.
+    sleep, clock:
+        For tests: stand-ins for ``asyncio.sleep`` and ``time.monotonic`` used by
+        retry backoff and rate-limit waits.
+    """
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        oauth: OAuth2 | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float | aiohttp.ClientTimeout | None = 30.0,
+        retry: RetryPolicy | None = None,
+        max_connections: int = 100,
+        session: aiohttp.ClientSession | None = None,
+        headers: Mapping[str, str] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if (token is None) == (oauth is None):
+            raise InvalidInputError("pass exactly one of token=... or oauth=OAuth2(...)")
+        if max_connections < 1:
+            raise InvalidInputError("max_connections must be at least 1")
+        self.oauth = oauth
+        self._transport = Transport(
+            base_url=check_base_url(base_url),
+            auth=oauth if oauth is not None else AccessToken(token or ""),
+            timeout=timeout,
+            retry=retry,
+            session=session,
+            max_connections=max_connections,
+            headers=headers,
+            sleep=sleep,
+            clock=clock,
+        )
+        transport = self._transport
+        self.users = Users(transport)
+        self.organizations = Organizations(transport)
+        self.organization_memberships = OrganizationMemberships(transport)
+        self.organization_invitations = OrganizationInvitations(transport)
+        self.event_types = EventTypes(transport)
+        self.availability_schedules = AvailabilitySchedules(transport)
+        self.busy_times = BusyTimes(transport)
+        self.scheduled_events = ScheduledEvents(transport)
+        self.invitees = Invitees(transport)
+        self.routing_forms = RoutingForms(transport)
+        self.routing_form_submissions = RoutingFormSubmissions(transport)
+        self.webhooks = Webhooks(transport)
+        self.scheduling_links = SchedulingLinks(transport)
+        self.shares = Shares(transport)
+        self.data_compliance = DataCompliance(transport)
+        self.activity_log = ActivityLog(transport)
+
+    def __repr__(self) -> str:
+        return f"Calendly(base_url={self.base_url!r}, auth={self._transport.auth!r})"
+
+    @property
+    def base_url(self) -> str:
+        """The API host requests go to."""
+        return self._transport.base_url
+
+    async def __aenter__(self) -> Calendly:
+        session = self._transport.session
+        if self.oauth is not None:
+            self.oauth.attach_session(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool (if the client created it)."""
+        await self._transport.aclose()
+        if self.oauth is not None:
+            await self.oauth.aclose()
+
+    def __del__(self) -> None:
+        transport = getattr(self, "_transport", None)
+        if transport is not None and transport._owns_session and not transport.closed:
+            warnings.warn(
+                "Calendly client was not closed; use 'async with Calendly(...)' or "
+                "'await client.aclose()'",
+                ResourceWarning,
+                stacklevel=2,
+            )
+
+    @property
+    def last_response(self) -> Response | None:
+        """The last HTTP response received by the current asyncio task.
+
+        Read the rate-limit headers and request id of a typed call right after it::
+
+            me = await client.users.me()
+            client.last_response.rate_limit.remaining
+            client.last_response.request_id
+
+        Task-local, so concurrent tasks never see each other's responses. Pages
+        fetched by a paginator carry their own ``Page.response``.
+        """
+        return current_response()
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The rate-limit headers of the most recent response of this client (any task)."""
+        return self._transport.gate.last
+
+    async def request(
+        self,
+        method: str,
+        path_or_url: str,
+        *,
+        params: Mapping[str, QueryValue] | None = None,
+        json: Any = None,
+        data: Mapping[str, Any] | str | bytes | None = None,
+        files: Mapping[str, FileSpec] | None = None,
+        headers: Mapping[str, str] | None = None,
+        response_type: ResponseType = "json",
+        timeout: float | aiohttp.ClientTimeout | None = None,
+        retry: RetryPolicy | None = None,
+        debug: bool = False,
+    ) -> Any:
+        """Send any request to the API (the seed's Raw Request).
+
+        ``path_or_url`` is a path on ``base_url`` (``/users/me``) or a full URL;
+        the bearer token is only attached when it points at ``base_url``'s host.
+        ``json`` sends a JSON body, ``data`` a form (or raw str/bytes), ``files``
+        a multipart upload together with ``data``'s fields. ``response_type``
+        chooses ``"json"`` (decoded, ``None`` when empty), ``"text"`` or ``"bytes"``.
+        ``debug=True`` logs the request and response at INFO, secrets redacted.
+        Error statuses raise the matching ``APIError`` subclass.
+        """
+        if response_type not in ("json", "text", "bytes"):
+            raise InvalidInputError("response_type must be 'json', 'text' or 'bytes'")
+        if json is not None and (data is not None or files):
+            raise InvalidInputError("send either json= or data=/files=, not both")
+        response = await self._transport.request(
+            method,
+            path_or_url,
+            params=params,
+            json=json,
+            data=data,
+            files=files,
+            headers=headers,
+            timeout=timeout,
+            retry=retry,
+            debug=debug,
+        )
+        if response_type == "bytes":
+            return response.body
+        if response_type == "text":
+            return response.text()
+        return response.json()

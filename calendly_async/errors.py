@@ -1,0 +1,361 @@
+"""Every exception calendly_async raises, and the one place HTTP failures become them.
+
+The tree::
+
+    CalendlyError
+    ├── InvalidInputError (also ValueError)   bad argument, raised before any request
+    ├── TokenPersistenceError                  on_token failed; the new token is kept in memory
+    ├── DecodeError                            a 2xx body that is not what Calendly documents
+    ├── TransportError                         no HTTP response was received
+    │   ├── ConnectError (also OSError)        the request never reached the server
+    │   │   └── ConnectTimeout (also TimeoutError)
+    │   ├── ReadTimeout (also TimeoutError)    sent, but no complete answer in time
+    │   └── NetworkError (also OSError)        connection reset or dropped mid-request
+    └── APIError                               Calendly answered with an error status
+        ├── BadRequestError         400
+        ├── AuthenticationError     401 (and OAuth token-endpoint failures)
+        │   └── InvalidGrantError   refresh token or code rejected: re-authorise the user
+        ├── PermissionDeniedError   403
+        │   └── InsufficientScopeError   403 carrying ``required_scopes``
+        ├── NotFoundError           404
+        ├── ConflictError           409
+        ├── ExternalCalendarError   424
+        ├── RateLimitError          429 (``retry_after`` in seconds)
+        └── ServerError             5xx
+
+Branch on the class (the HTTP status), not on ``title``/``message``: Calendly's
+spec gives most statuses a placeholder title (reference §3).
+
+Messages never contain tokens, client secrets or signing keys: they are built only
+from the status, Calendly's ``title``/``message``/``details`` and the request line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+__all__ = [
+    "APIError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CalendlyError",
+    "ConflictError",
+    "ConnectError",
+    "ConnectTimeout",
+    "DecodeError",
+    "ErrorDetail",
+    "ExternalCalendarError",
+    "InsufficientScopeError",
+    "InvalidGrantError",
+    "InvalidInputError",
+    "NetworkError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ReadTimeout",
+    "ServerError",
+    "TokenPersistenceError",
+    "TransportError",
+    "error_from_response",
+]
+
+
+class CalendlyError(Exception):
+    """Base class of every exception raised by calendly_async."""
+
+
+class InvalidInputError(CalendlyError, ValueError):
+    """An argument is malformed (naive datetime, bad URI, empty required value).
+
+    Raised before any request is sent. Also a ``ValueError``.
+    """
+
+
+class TokenPersistenceError(CalendlyError):
+    """``on_token`` raised while persisting a rotated OAuth token.
+
+    The new token is kept in memory (the old refresh token is already revoked by
+    Calendly) and persisting it is tried again before the next request uses it.
+    """
+
+
+class DecodeError(CalendlyError):
+    """A successful response whose body is not the documented shape.
+
+    ``path`` is msgspec's location of the problem (``$.resource.start_time``).
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, url: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.url = url
+
+
+class TransportError(CalendlyError):
+    """No HTTP response was received (connection or timeout failure)."""
+
+    def __init__(self, message: str, *, method: str | None = None, url: str | None = None) -> None:
+        super().__init__(message)
+        self.method = method
+        self.url = url
+
+
+class ConnectError(TransportError, OSError):
+    """The connection could not be opened, so the request never reached Calendly.
+
+    Always safe to retry, whatever the method.
+    """
+
+
+class ConnectTimeout(ConnectError, TimeoutError):
+    """Opening the connection took longer than the timeout."""
+
+
+class ReadTimeout(TransportError, TimeoutError):
+    """The request was sent but the response did not arrive in time."""
+
+
+class NetworkError(TransportError, OSError):
+    """The connection broke after the request was sent (reset, dropped, truncated)."""
+
+
+class ErrorDetail(msgspec.Struct, kw_only=True):
+    """One entry of an error body's ``details`` list."""
+
+    message: str = ""
+    parameter: str | None = None
+    code: str | None = None
+
+
+class _ErrorBody(msgspec.Struct):
+    title: str | None = None
+    message: str | None = None
+    details: list[ErrorDetail] = msgspec.field(default_factory=list)
+    required_scopes: list[str] | None = None
+    # RFC 6749 errors from auth.calendly.com
+    error: str | None = None
+    error_description: str | None = None
+
+
+_error_body_decoder = msgspec.json.Decoder(_ErrorBody)
+
+
+class APIError(CalendlyError):
+    """Calendly answered with a status of 400 or more.
+
+    Attributes
+    ----------
+    status:
+        The HTTP status code.
+    title, message:
+        Calendly's error ``title`` and ``message`` (or the OAuth ``error`` and
+        ``error_description``); a short text when the body was not JSON.
+    details:
+        Calendly's per-parameter problems.
+    request_id:
+        The ``X-Request-Id`` response header, to quote to Calendly support.
+    headers:
+        The response headers.
+    method, url:
+        The request that failed (the URL never carries credentials).
+    body:
+        The raw response body.
+    """
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        title: str,
+        message: str,
+        details: list[ErrorDetail] | None = None,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        method: str = "",
+        url: str = "",
+        body: bytes = b"",
+    ) -> None:
+        self.status = status
+        self.title = title
+        self.message = message
+        self.details = details or []
+        self.request_id = request_id
+        self.headers: Mapping[str, str] = headers or {}
+        self.method = method
+        self.url = url
+        self.body = body
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        text = f"{self.status} {self.title}: {self.message}" if self.message else (
+            f"{self.status} {self.title}"
+        )
+        for detail in self.details:
+            where = f"{detail.parameter}: " if detail.parameter else ""
+            text += f"; {where}{detail.message}"
+        if self.method:
+            text += f" ({self.method} {self.url})"
+        if self.request_id:
+            text += f" [request id {self.request_id}]"
+        return text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_api_error, (type(self), self.__dict__.copy()))
+
+
+def _rebuild_api_error(cls: type[APIError], state: dict[str, Any]) -> APIError:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    Exception.__init__(error, error._summary())
+    return error
+
+
+class BadRequestError(APIError):
+    """400: an argument was rejected; ``details`` says which."""
+
+
+class AuthenticationError(APIError):
+    """401: the token is missing, invalid, expired or revoked."""
+
+
+class InvalidGrantError(AuthenticationError):
+    """The OAuth code or refresh token was rejected (``invalid_grant``).
+
+    Refresh tokens are single-use: this usually means the stored one was already
+    used. Send the user through authorisation again; retrying cannot help.
+    """
+
+
+class PermissionDeniedError(APIError):
+    """403: plan, role or scope does not allow this call."""
+
+
+class InsufficientScopeError(PermissionDeniedError):
+    """403 naming the OAuth scopes the token lacks (``required_scopes``)."""
+
+    required_scopes: list[str]
+
+    def __init__(self, *, required_scopes: list[str], **kwargs: Any) -> None:
+        self.required_scopes = required_scopes
+        super().__init__(**kwargs)
+
+    def _summary(self) -> str:
+        return super()._summary() + f" (required scopes: {', '.join(self.required_scopes)})"
+
+
+class NotFoundError(APIError):
+    """404: no such resource, or not visible to this token."""
+
+
+class ConflictError(APIError):
+    """409: the resource already exists (e.g. a webhook for the same URL)."""
+
+
+class ExternalCalendarError(APIError):
+    """424: a connected calendar could not be read (busy times)."""
+
+
+class RateLimitError(APIError):
+    """429: the per-user request budget is spent.
+
+    ``retry_after`` is the number of seconds to wait (``Retry-After`` or
+    ``X-RateLimit-Reset``), or ``None`` when Calendly sent neither.
+    """
+
+    retry_after: float | None
+
+    def __init__(self, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(**kwargs)
+
+
+class ServerError(APIError):
+    """5xx: Calendly (or a proxy before it) failed."""
+
+
+_STATUS_CLASSES: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    424: ExternalCalendarError,
+    429: RateLimitError,
+}
+
+_FALLBACK_TITLES = {
+    400: "Bad Request",
+    401: "Unauthenticated",
+    403: "Permission Denied",
+    404: "Resource Not Found",
+    409: "Already Exists",
+    424: "External Calendar Error",
+    429: "Too Many Requests",
+}
+
+
+def _decode_error_body(body: bytes) -> _ErrorBody | None:
+    try:
+        decoded = _error_body_decoder.decode(body)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    return decoded
+
+
+def _plain_text_message(body: bytes) -> str:
+    """A short, single-line excerpt of a non-JSON body (an HTML page from a proxy)."""
+    text = body.decode("utf-8", errors="replace").strip()
+    if text.lstrip().startswith("<"):
+        return "the response was not JSON (an HTML page; probably a proxy or gateway)"
+    text = " ".join(text.split())
+    return text[:200] if text else ""
+
+
+def error_from_response(
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    method: str = "",
+    url: str = "",
+    retry_after: float | None = None,
+) -> APIError:
+    """Build the typed error for an error response. Pure: no I/O.
+
+    Works for Calendly's ``{title, message, details}`` bodies, the OAuth host's
+    ``{error, error_description}`` bodies, and anything else (HTML, empty).
+    """
+    parsed = _decode_error_body(body)
+    fallback_title = _FALLBACK_TITLES.get(status, "Server Error" if status >= 500 else "Error")
+    if parsed is None:
+        title, message, details = fallback_title, _plain_text_message(body), []
+        oauth_error, scopes = None, None
+    else:
+        title = parsed.title or parsed.error or fallback_title
+        message = parsed.message or parsed.error_description or ""
+        details, oauth_error, scopes = parsed.details, parsed.error, parsed.required_scopes
+    common: dict[str, Any] = {
+        "status": status,
+        "title": title,
+        "message": message,
+        "details": details,
+        "request_id": headers.get("X-Request-Id") or headers.get("x-request-id"),
+        "headers": headers,
+        "method": method,
+        "url": url,
+        "body": body,
+    }
+    if oauth_error == "invalid_grant":
+        return InvalidGrantError(**common)
+    if status == 403 and scopes:
+        return InsufficientScopeError(required_scopes=scopes, **common)
+    if status == 429:
+        return RateLimitError(retry_after=retry_after, **common)
+    if status >= 500:
+        return ServerError(**common)
+    if status == 400 and oauth_error in ("invalid_client", "unauthorized_client"):
+        return AuthenticationError(**common)
+    return _STATUS_CLASSES.get(status, APIError)(**common)

@@ -1,0 +1,1 @@
+"""Endpoint namespaces, one module per API area."""

@@ -1,0 +1,90 @@
+"""Test helpers shared by every test module (no fixtures here; see conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BASE = "https://api.calendly.com"
+TOKEN = "tok_SECRET_test_0123456789"
+
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+def fixture(name: str) -> Any:
+    """The JSON payload ``tests/fixtures/<name>.json`` (copied from the seed's examples)."""
+    return json.loads((FIXTURES / f"{name}.json").read_text())
+
+
+def resource_body(payload: Any) -> dict[str, Any]:
+    """Wrap a payload the way Calendly returns one object."""
+    return {"resource": payload}
+
+
+def page_body(items: list[Any], next_token: str | None = None) -> dict[str, Any]:
+    """Wrap items the way Calendly returns a page of a list."""
+    return {
+        "collection": items,
+        "pagination": {
+            "count": len(items),
+            "next_page": f"{BASE}/x?page_token={next_token}" if next_token else None,
+            "previous_page": None,
+            "next_page_token": next_token,
+            "previous_page_token": None,
+        },
+    }
+
+
+def _same(original: Any, encoded: Any, path: str) -> None:
+    if isinstance(original, dict):
+        assert isinstance(encoded, dict), f"{path}: expected an object, got {encoded!r}"
+        for key, value in original.items():
+            assert key in encoded, f"{path}.{key} was dropped by the model"
+            _same(value, encoded[key], f"{path}.{key}")
+        for key in encoded.keys() - original.keys():
+            assert encoded[key] in (None, []), f"{path}.{key} appeared as {encoded[key]!r}"
+        return
+    if isinstance(original, list):
+        assert isinstance(encoded, list) and len(encoded) == len(original), path
+        for index, (a, b) in enumerate(zip(original, encoded, strict=True)):
+            _same(a, b, f"{path}[{index}]")
+        return
+    if isinstance(original, str) and _TIMESTAMP.match(original):
+        assert isinstance(encoded, str), path
+        parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))  # noqa: E731
+        assert parse(original) == parse(encoded), f"{path}: {original} != {encoded}"
+        return
+    assert original == encoded and type(original) is type(encoded), (
+        f"{path}: {original!r} != {encoded!r}"
+    )
+
+
+def assert_round_trips(original: Any, model: Any) -> None:
+    """``model`` re-encodes to ``original``: every key and value kept (times compared as
+    instants, so ``.678Z`` equals ``.678000Z``); keys the payload lacked encode as their
+    default (``null`` or ``[]``)."""
+    _same(original, msgspec.json.decode(msgspec.json.encode(model)), "$")
+
+
+class FakeTime:
+    """A monotonic clock and sleep that advance instantly, recording every wait."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        import asyncio
+
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
