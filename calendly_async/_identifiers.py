@@ -32,6 +32,8 @@ def _uuid_from_uri(uri: str, collection: str, what: str) -> str:
     parts = urlsplit(uri)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidInputError(f"{what} {uri!r} is not a UUID or an http(s) URI")
+    if parts.query or parts.fragment:
+        raise InvalidInputError(f"{what} {uri!r} must not carry a query or fragment")
     segments = [s for s in parts.path.split("/") if s]
     if len(segments) < 2 or segments[-2] != collection.rsplit("/", 1)[-1]:
         raise InvalidInputError(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field, replace
 
-from .errors import APIError, ConnectError, RateLimitError, TransportError
+from .errors import APIError, ConnectError, InvalidInputError, RateLimitError, TransportError
 
 __all__ = ["IDEMPOTENT_METHODS", "RetryPolicy", "backoff_delay", "retry_delay", "should_retry"]
 
@@ -64,9 +64,10 @@ class RetryPolicy:
 
     def __post_init__(self) -> None:
         if self.max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
-        if self.backoff_base < 0 or self.backoff_max < 0 or self.fixed_delay < 0:
-            raise ValueError("retry delays must be >= 0")
+            raise InvalidInputError("max_retries must be >= 0")
+        delays = (self.backoff_base, self.backoff_max, self.fixed_delay, self.max_rate_limit_wait)
+        if any(not delay >= 0 for delay in delays):
+            raise InvalidInputError("retry delays must be >= 0")
 
     def with_changes(self, **changes: object) -> RetryPolicy:
         """A copy with some attributes changed."""
@@ -78,7 +79,11 @@ _RNG = random.Random()
 
 
 def should_retry(method: str, error: BaseException, policy: RetryPolicy) -> bool:
-    """Whether ``error`` from a ``method`` request may be retried under ``policy``."""
+    """Whether ``error`` from a ``method`` request may be retried under ``policy``.
+
+    Only SDK errors are retried; a 429 whose wait exceeds
+    ``policy.max_rate_limit_wait`` is not (it is raised at once).
+    """
     if not isinstance(error, APIError | TransportError):
         return False
     if isinstance(error, RateLimitError):
@@ -93,11 +98,21 @@ def should_retry(method: str, error: BaseException, policy: RetryPolicy) -> bool
     return method.upper() in IDEMPOTENT_METHODS or policy.retry_unsafe
 
 
+# 2.0**1100 overflows a float; past 2**63 every sane backoff_max has long capped it.
+_MAX_EXPONENT = 63
+
+
 def backoff_delay(attempt: int, policy: RetryPolicy, rng: random.Random | None = None) -> float:
-    """Wait before retry number ``attempt`` (1-based) for a non-429 failure."""
+    """Wait before retry number ``attempt`` (1-based) for a non-429 failure.
+
+    Exponential: a value in ``[ceiling / 2, ceiling]`` where ``ceiling`` is
+    ``min(backoff_max, backoff_base * 2**(attempt - 1))`` ("equal jitter").
+    Otherwise ``fixed_delay``, exactly.
+    """
     if not policy.exponential:
         return policy.fixed_delay
-    ceiling = min(policy.backoff_max, policy.backoff_base * 2.0 ** (attempt - 1))
+    exponent = min(max(attempt - 1, 0), _MAX_EXPONENT)
+    ceiling = min(policy.backoff_max, policy.backoff_base * 2.0**exponent)
     jitter: float = (rng or _RNG).uniform(0, ceiling / 2)
     return ceiling / 2 + jitter
 

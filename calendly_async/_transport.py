@@ -20,11 +20,18 @@ from typing import Any, Literal, Protocol
 
 import aiohttp
 import msgspec
+from multidict import CIMultiDict
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from . import _redact
 from ._params import QueryValue, query
-from ._ratelimit import RateLimit, RateLimitGate, parse_rate_limit, retry_after_seconds
+from ._ratelimit import (
+    RateLimit,
+    RateLimitGate,
+    header_value,
+    parse_rate_limit,
+    retry_after_seconds,
+)
 from ._retry import RetryPolicy, retry_delay, should_retry
 from ._urls import join_url, same_origin
 from .errors import (
@@ -32,7 +39,9 @@ from .errors import (
     ConnectError,
     ConnectTimeout,
     DecodeError,
+    InvalidInputError,
     NetworkError,
+    RateLimitError,
     ReadTimeout,
     TransportError,
     error_from_response,
@@ -64,7 +73,7 @@ class Response:
     @property
     def request_id(self) -> str | None:
         """The ``X-Request-Id`` header, to quote to Calendly support."""
-        return self.headers.get("X-Request-Id") or self.headers.get("x-request-id")
+        return header_value(self.headers, "X-Request-Id")
 
     @property
     def rate_limit(self) -> RateLimit | None:
@@ -128,6 +137,8 @@ def _translate(exc: BaseException, method: str, url: str) -> TransportError:
 def _timeout(value: float | aiohttp.ClientTimeout | None) -> aiohttp.ClientTimeout | None:
     if value is None or isinstance(value, aiohttp.ClientTimeout):
         return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise InvalidInputError(f"timeout must be a positive number of seconds, not {value!r}")
     return aiohttp.ClientTimeout(total=value, sock_connect=min(value, 10.0))
 
 
@@ -142,11 +153,33 @@ def _file_part(form: aiohttp.FormData, name: str, spec: FileSpec) -> None:
 
 @dataclass(frozen=True, slots=True)
 class _Body:
-    """A request body description; ``build`` makes a fresh payload per attempt."""
+    """A request body description; ``build`` makes a fresh payload per attempt.
+
+    JSON is encoded once, up front (``make``), so an unencodable value is an
+    ``InvalidInputError`` before anything is sent.
+    """
 
     json: Any = None
+    json_bytes: bytes | None = None
     data: Mapping[str, Any] | str | bytes | None = None
     files: Mapping[str, FileSpec] | None = None
+
+    @classmethod
+    def make(
+        cls,
+        json: Any = None,
+        data: Mapping[str, Any] | str | bytes | None = None,
+        files: Mapping[str, FileSpec] | None = None,
+    ) -> _Body:
+        if files and data is not None and not isinstance(data, Mapping):
+            raise InvalidInputError("with files=, data= must be a mapping of form fields")
+        if json is None:
+            return cls(data=data, files=files)
+        try:
+            encoded = _json_encoder.encode(json)
+        except (TypeError, ValueError, msgspec.EncodeError) as exc:
+            raise InvalidInputError(f"json= body cannot be encoded as JSON: {exc}") from None
+        return cls(json=json, json_bytes=encoded, data=data, files=files)
 
     def build(self) -> tuple[Any, dict[str, str]]:
         if self.files:
@@ -156,20 +189,44 @@ class _Body:
             for name, spec in self.files.items():
                 _file_part(form, name, spec)
             return form, {}
-        if self.json is not None:
-            return _json_encoder.encode(self.json), {"Content-Type": "application/json"}
+        if self.json_bytes is not None:
+            return self.json_bytes, {"Content-Type": "application/json"}
         if isinstance(self.data, Mapping):
             return {k: str(v) for k, v in self.data.items()}, {}
         return self.data, {}
 
     def for_log(self) -> Any:
-        if self.json is not None:
+        if self.json_bytes is not None:
             return _redact.redact_fields(msgspec.to_builtins(self.json))
         if isinstance(self.data, Mapping):
             return _redact.redact_fields(dict(self.data))
         if self.files:
             return {"files": sorted(self.files)}
         return None if self.data is None else f"<{len(self.data)} bytes>"
+
+
+def _check_header_values(headers: Mapping[str, str]) -> None:
+    """Refuse CR, LF or NUL in a header value (header injection), naming only the header.
+
+    aiohttp would raise a bare ``ValueError``; the value may be a credential, so
+    it is never quoted.
+    """
+    for name, value in headers.items():
+        if any(char in value for char in "\r\n\x00"):
+            raise InvalidInputError(f"header {name!r} contains a line break or NUL character")
+
+
+def _disable_hidden_retry(session: aiohttp.ClientSession) -> None:
+    """Stop aiohttp resending a dropped GET/PUT/DELETE once on its own.
+
+    aiohttp's ``ClientSession`` silently repeats an idempotent request whose
+    connection dropped (private ``_retry_connection``, no public switch);
+    ``RetryPolicy`` must be the only thing deciding how often a request is sent
+    (``max_retries=0`` means one attempt). Only done for sessions the transport
+    creates; a caller's session keeps its own behaviour.
+    """
+    if "_retry_connection" in getattr(aiohttp.ClientSession, "ATTRS", ()):
+        session._retry_connection = False
 
 
 class Transport:
@@ -228,6 +285,7 @@ class Transport:
         if self._session is None or (self._session.closed and self._owns_session):
             connector = aiohttp.TCPConnector(limit=self.max_connections)
             self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout)
+            _disable_hidden_retry(self._session)
             self._owns_session = True
         return self._session
 
@@ -272,11 +330,12 @@ class Transport:
             method=method,
             url=url,
             params=query(params or {}),
-            body=_Body(json=json, data=data, files=files),
+            body=_Body.make(json=json, data=data, files=files),
             headers=dict(headers or {}),
             timeout=_timeout(timeout),
             authenticate=authenticate and self.auth is not None and same_origin(url, self.base_url),
             log_level=logging.INFO if debug else logging.DEBUG,
+            max_rate_limit_wait=policy.max_rate_limit_wait,
         )
 
         def wait(state: RetryCallState) -> float:
@@ -317,26 +376,45 @@ class Transport:
             raise self._error(response)
         return response
 
-    def _error(self, response: Response) -> CalendlyError:
-        retry_after = retry_after_seconds(response.headers)
-        if response.status == 429 and retry_after is not None:
-            self.gate.block_for(retry_after)
+    @staticmethod
+    def _error(response: Response) -> CalendlyError:
         return error_from_response(
             response.status,
             response.headers,
             response.body,
             method=response.method,
             url=response.url,
-            retry_after=retry_after if response.status == 429 else None,
+        )
+
+    def _wait_too_long(self, call: _Call) -> RateLimitError | None:
+        """The error to raise instead of sleeping past ``max_rate_limit_wait``."""
+        delay = self.gate.delay()
+        if delay <= call.max_rate_limit_wait:
+            return None
+        return RateLimitError(
+            retry_after=delay,
+            status=429,
+            title="Too Many Requests",
+            message=(
+                f"the rate-limit budget is spent for another {delay:.0f}s, longer than "
+                f"RetryPolicy.max_rate_limit_wait ({call.max_rate_limit_wait:.0f}s); "
+                "the request was not sent"
+            ),
+            method=call.method,
+            url=call.url,
         )
 
     async def _send_once(self, call: _Call, token: str | None) -> Response:
+        too_long = self._wait_too_long(call)
+        if too_long is not None:
+            raise too_long
         await self.gate.wait()
         headers = {**self._headers, **call.headers}
-        if token is not None:
+        if token is not None and not any(k.lower() == "authorization" for k in headers):
             headers["Authorization"] = f"Bearer {token}"
         payload, body_headers = call.body.build()
         headers.update(body_headers)
+        _check_header_values(headers)
         self._log_request(call, headers)
         try:
             async with self.session.request(
@@ -349,7 +427,11 @@ class Transport:
                 allow_redirects=False,
             ) as raw:
                 body = await raw.read()
-                response = Response(call.method, call.url, raw.status, raw.headers, body)
+                # A copy: aiohttp's read-only proxy cannot be pickled (errors keep headers).
+                received = CIMultiDict(raw.headers)
+                response = Response(call.method, call.url, raw.status, received, body)
+        except aiohttp.InvalidURL as exc:
+            raise InvalidInputError(f"{call.url!r} is not a valid URL") from exc
         except (TimeoutError, aiohttp.ClientError) as exc:
             logger.log(call.log_level, "%s %s failed: %s", call.method, call.url, type(exc))
             raise _translate(exc, call.method, call.url) from exc
@@ -359,7 +441,10 @@ class Transport:
     def _record(self, call: _Call, response: Response) -> None:
         self.last_response = response
         _current_response.set(response)
-        self.gate.observe(response.rate_limit)
+        # Calendly §4: a 429 means wait Retry-After (if sent) or X-RateLimit-Reset
+        # seconds; Remaining 0 on any response means the next request would get one.
+        retry_after = retry_after_seconds(response.headers) if response.status == 429 else None
+        self.gate.observe(response.rate_limit, retry_after=retry_after)
         logger.log(
             call.log_level,
             "%s %s -> %d (%d bytes, request id %s, rate limit %s)",
@@ -397,4 +482,4 @@ class _Call:
     timeout: aiohttp.ClientTimeout | None
     authenticate: bool
     log_level: int
-
+    max_rate_limit_wait: float

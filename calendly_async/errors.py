@@ -32,10 +32,15 @@ from the status, Calendly's ``title``/``message``/``details`` and the request li
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 import msgspec
+
+from ._ratelimit import header_value, retry_after_seconds
 
 __all__ = [
     "APIError",
@@ -130,17 +135,17 @@ class ErrorDetail(msgspec.Struct, kw_only=True):
     code: str | None = None
 
 
-class _ErrorBody(msgspec.Struct):
+@dataclass(frozen=True, slots=True)
+class _ErrorBody:
+    """The fields of an error body that could be read (absent or ill-typed: ``None``)."""
+
     title: str | None = None
     message: str | None = None
-    details: list[ErrorDetail] = msgspec.field(default_factory=list)
+    details: list[ErrorDetail] = field(default_factory=list)
     required_scopes: list[str] | None = None
-    # RFC 6749 errors from auth.calendly.com
+    # RFC 6749 §5.2 errors from auth.calendly.com
     error: str | None = None
     error_description: str | None = None
-
-
-_error_body_decoder = msgspec.json.Decoder(_ErrorBody)
 
 
 class APIError(CalendlyError):
@@ -297,21 +302,71 @@ _FALLBACK_TITLES = {
 }
 
 
-def _decode_error_body(body: bytes) -> _ErrorBody | None:
-    try:
-        decoded = _error_body_decoder.decode(body)
-    except (msgspec.DecodeError, msgspec.ValidationError):
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _detail(item: Any) -> ErrorDetail | None:
+    if isinstance(item, str):
+        return ErrorDetail(message=item)
+    if not isinstance(item, dict):
         return None
-    return decoded
+    message = item.get("message")
+    return ErrorDetail(
+        message=message if isinstance(message, str) else "" if message is None else str(message),
+        parameter=_text(item.get("parameter")),
+        code=_text(item.get("code")),
+    )
+
+
+def _decode_error_body(body: bytes) -> _ErrorBody | None:
+    """Read an error body leniently: one ill-typed field never hides the others.
+
+    ``None`` when the body is not a JSON object (HTML from a proxy, empty, text).
+    """
+    try:
+        decoded = msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        return None
+    if not isinstance(decoded, dict):
+        return None
+    raw_details = decoded.get("details")
+    details = [d for d in map(_detail, raw_details) if d] if isinstance(raw_details, list) else []
+    scopes = decoded.get("required_scopes")
+    return _ErrorBody(
+        title=_text(decoded.get("title")),
+        message=_text(decoded.get("message")),
+        details=details,
+        required_scopes=[s for s in scopes if isinstance(s, str)]
+        if isinstance(scopes, list)
+        else None,
+        error=_text(decoded.get("error")),
+        error_description=_text(decoded.get("error_description")),
+    )
+
+
+_HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
 def _plain_text_message(body: bytes) -> str:
     """A short, single-line excerpt of a non-JSON body (an HTML page from a proxy)."""
     text = body.decode("utf-8", errors="replace").strip()
-    if text.lstrip().startswith("<"):
-        return "the response was not JSON (an HTML page; probably a proxy or gateway)"
+    if text.startswith("<"):
+        match = _HTML_TITLE.search(body)
+        title = " ".join(match.group(1).decode("utf-8", "replace").split()) if match else ""
+        named = f" titled {title[:100]!r}" if title else ""
+        return f"the response was not JSON (an HTML page{named}; probably a proxy or gateway)"
     text = " ".join(text.split())
-    return text[:200] if text else ""
+    return text[:200]
+
+
+def _fallback_title(status: int) -> str:
+    if status in _FALLBACK_TITLES:
+        return _FALLBACK_TITLES[status]
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Server Error" if status >= 500 else "Error"
 
 
 def error_from_response(
@@ -325,11 +380,28 @@ def error_from_response(
 ) -> APIError:
     """Build the typed error for an error response. Pure: no I/O.
 
-    Works for Calendly's ``{title, message, details}`` bodies, the OAuth host's
-    ``{error, error_description}`` bodies, and anything else (HTML, empty).
+    Works for Calendly's ``{title, message, details}`` bodies (reference §3), the
+    OAuth host's RFC 6749 ``{error, error_description}`` bodies, and anything else
+    (an HTML page from a proxy, an empty body): the class always follows the status.
+
+    Parameters
+    ----------
+    status, headers, body:
+        The response.
+    method, url:
+        The request, quoted in the message.
+    retry_after:
+        For a 429, the wait in seconds; by default read from ``Retry-After`` /
+        ``X-RateLimit-Reset``.
+
+    Returns
+    -------
+    APIError
+        The subclass for the status (``InvalidGrantError`` for ``invalid_grant``,
+        ``InsufficientScopeError`` for a 403 naming ``required_scopes``).
     """
     parsed = _decode_error_body(body)
-    fallback_title = _FALLBACK_TITLES.get(status, "Server Error" if status >= 500 else "Error")
+    fallback_title = _fallback_title(status)
     if parsed is None:
         title, message, details = fallback_title, _plain_text_message(body), []
         oauth_error, scopes = None, None
@@ -342,7 +414,7 @@ def error_from_response(
         "title": title,
         "message": message,
         "details": details,
-        "request_id": headers.get("X-Request-Id") or headers.get("x-request-id"),
+        "request_id": header_value(headers, "X-Request-Id"),
         "headers": headers,
         "method": method,
         "url": url,
@@ -353,7 +425,8 @@ def error_from_response(
     if status == 403 and scopes:
         return InsufficientScopeError(required_scopes=scopes, **common)
     if status == 429:
-        return RateLimitError(retry_after=retry_after, **common)
+        wait = retry_after if retry_after is not None else retry_after_seconds(headers)
+        return RateLimitError(retry_after=wait, **common)
     if status >= 500:
         return ServerError(**common)
     if status == 400 and oauth_error in ("invalid_client", "unauthorized_client"):

@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 
 from ._decoding import Pagination
 from ._transport import Response
-from .errors import DecodeError
+from .errors import DecodeError, InvalidInputError
 
 __all__ = ["FetchPage", "Page", "Paginator"]
 
@@ -96,16 +96,18 @@ class Paginator(Generic[T]):
 
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield every page in order, starting at the resume token if given."""
-        seen: set[str] = set()
-        token = self._start
-        pending: asyncio.Future[Page[T]] | None = asyncio.ensure_future(self._fetch(token))
+        start = self._start
+        # Every token already fetched, the resume token included, so a cycle back to
+        # any of them (A -> B -> A) stops before a page is fetched or yielded twice.
+        seen: set[str] = {start} if start is not None else set()
+        pending: asyncio.Future[Page[T]] | None = asyncio.ensure_future(self._fetch(start))
         try:
             while pending is not None:
                 page = await pending
                 pending = None
                 following = page.next_page_token
                 if following is not None:
-                    if following in seen or following == token:
+                    if following in seen:
                         raise DecodeError(
                             f"pagination repeated page token {following!r}; "
                             "stopping rather than yielding items twice"
@@ -118,14 +120,17 @@ class Paginator(Generic[T]):
                     return
                 if pending is None:
                     pending = asyncio.ensure_future(self._fetch(following))
-                token = following
         finally:
             _discard(pending)
 
     async def collect(self, limit: int | None = None) -> list[T]:
-        """Every item (or the first ``limit``) in a list."""
-        if limit is not None and limit < 0:
-            raise ValueError("limit must be >= 0")
+        """Every item (or the first ``limit``) in a list.
+
+        Stops fetching as soon as ``limit`` items are in hand (a pending read-ahead
+        is cancelled). Raises ``InvalidInputError`` for a negative ``limit``.
+        """
+        if limit is not None and (isinstance(limit, bool) or limit < 0):
+            raise InvalidInputError(f"limit must be a non-negative integer, not {limit!r}")
         items: list[T] = []
         if limit == 0:
             return items

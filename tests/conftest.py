@@ -9,7 +9,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from aioresponses import aioresponses
-from helpers import BASE, TOKEN, FakeTime
+from helpers import TOKEN, FakeTime
 
 from calendly_async import Calendly
 

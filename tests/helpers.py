@@ -51,18 +51,21 @@ def _same(original: Any, encoded: Any, path: str) -> None:
             assert encoded[key] in (None, []), f"{path}.{key} appeared as {encoded[key]!r}"
         return
     if isinstance(original, list):
-        assert isinstance(encoded, list) and len(encoded) == len(original), path
+        assert isinstance(encoded, list), path
+        assert len(encoded) == len(original), path
         for index, (a, b) in enumerate(zip(original, encoded, strict=True)):
             _same(a, b, f"{path}[{index}]")
         return
     if isinstance(original, str) and _TIMESTAMP.match(original):
         assert isinstance(encoded, str), path
-        parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))  # noqa: E731
-        assert parse(original) == parse(encoded), f"{path}: {original} != {encoded}"
+        assert _instant(original) == _instant(encoded), f"{path}: {original} != {encoded}"
         return
-    assert original == encoded and type(original) is type(encoded), (
-        f"{path}: {original!r} != {encoded!r}"
-    )
+    assert original == encoded, f"{path}: {original!r} != {encoded!r}"
+    assert type(original) is type(encoded), f"{path}: {original!r} changed type"
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def assert_round_trips(original: Any, model: Any) -> None:

@@ -39,7 +39,9 @@ def check_count(count: int, maximum: int = DEFAULT_PAGE_SIZE) -> int:
 
 
 def require(value: object, name: str) -> None:
-    """Refuse a missing required argument before any request."""
+    """Refuse a missing required argument (``None``, empty or blank) before any request."""
+    if isinstance(value, str):
+        value = value.strip()
     if value is None or (isinstance(value, str | list | tuple) and not value):
         raise InvalidInputError(f"{name} is required")
 
