@@ -18,23 +18,33 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
-import secrets
+import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from types import TracebackType
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import aiohttp
 import msgspec
 
 from ._redact import mask
 from ._retry import RetryPolicy
+from ._tokens import (
+    INTROSPECTION_DECODER,
+    TOKEN_DECODER,
+    Token,
+    TokenIntrospection,
+    check_code_verifier,
+    new_code_verifier,
+    pkce_challenge,
+    scope_text,
+)
 from ._transport import Transport
 from ._urls import check_base_url
 from .errors import (
     AuthenticationError,
     DecodeError,
+    InvalidGrantError,
     InvalidInputError,
     TokenPersistenceError,
 )
@@ -45,72 +55,14 @@ __all__ = [
     "Token",
     "TokenCallback",
     "TokenIntrospection",
+    "new_code_verifier",
     "pkce_challenge",
 ]
 
 DEFAULT_AUTH_BASE_URL = "https://auth.calendly.com"
 
+logger = logging.getLogger("calendly_async")
 
-class Token(msgspec.Struct, kw_only=True):
-    """An OAuth token as returned by ``/oauth/token``. Its repr hides the secrets.
-
-    Persist it with ``msgspec.json.encode(token)`` and load it with
-    ``msgspec.json.decode(data, type=Token)``.
-    """
-
-    access_token: str
-    refresh_token: str | None = None
-    token_type: str = "Bearer"
-    expires_in: int | None = None
-    """Lifetime in seconds from ``created_at`` (7200 for Calendly)."""
-    created_at: int | None = None
-    """Unix seconds when Calendly issued the token."""
-    scope: str | None = None
-    owner: str | None = None
-    """URI of the user who authorised the app."""
-    organization: str | None = None
-    """URI of that user's organisation."""
-
-    @property
-    def expires_at(self) -> float | None:
-        """Unix time the access token expires, or ``None`` when unknown."""
-        if self.expires_in is None or self.created_at is None:
-            return None
-        return float(self.created_at + self.expires_in)
-
-    def expires_within(self, seconds: float, *, now: float | None = None) -> bool:
-        """Whether the access token expires in less than ``seconds`` from ``now``."""
-        expires_at = self.expires_at
-        if expires_at is None:
-            return False
-        return expires_at - (time.time() if now is None else now) < seconds
-
-    def __repr__(self) -> str:
-        return (
-            f"Token(access_token={mask(self.access_token)}, "
-            f"refresh_token={mask(self.refresh_token)}, token_type={self.token_type!r}, "
-            f"expires_in={self.expires_in!r}, created_at={self.created_at!r}, "
-            f"scope={self.scope!r}, owner={self.owner!r}, organization={self.organization!r})"
-        )
-
-    __str__ = __repr__
-
-
-class TokenIntrospection(msgspec.Struct, kw_only=True):
-    """The answer of ``/oauth/introspect`` (only ``active`` is always present)."""
-
-    active: bool
-    scope: str | None = None
-    client_id: str | None = None
-    token_type: str | None = None
-    exp: int | None = None
-    iat: int | None = None
-    owner: str | None = None
-    organization: str | None = None
-
-
-_token_decoder = msgspec.json.Decoder(Token)
-_introspection_decoder = msgspec.json.Decoder(TokenIntrospection)
 
 TokenCallback = Callable[[Token], Awaitable[None]]
 """Awaited with every new token before it is used: persist it here."""
@@ -136,10 +88,12 @@ class AccessToken:
         return False
 
 
-def pkce_challenge(code_verifier: str) -> str:
-    """The S256 code challenge of a PKCE verifier (RFC 7636 §4.2)."""
-    digest = hashlib.sha256(code_verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+def _rejected_grant_error() -> InvalidGrantError:
+    return InvalidGrantError(
+        status=400,
+        title="invalid_grant",
+        message="Calendly already rejected this refresh token; authorise the user again",
+    )
 
 
 def _no_token_error(what: str) -> AuthenticationError:
@@ -156,7 +110,8 @@ class OAuth2:
     Parameters
     ----------
     client_id, client_secret:
-        The app's credentials (web apps authenticate with HTTP Basic).
+        The app's credentials. Web apps authenticate to the token endpoint with
+        HTTP Basic; give an empty ``client_secret`` for a native (public) app.
     redirect_uri:
         Where Calendly sends the user back with ``?code=``.
     auth_base_url:
@@ -167,11 +122,18 @@ class OAuth2:
         ``async def on_token(token: Token) -> None``: awaited with every new
         token before any request uses it. Persist the rotated refresh token here.
     scopes:
-        Default scopes for ``authorization_url``.
+        Default scopes for ``authorization_url`` (an iterable or a space-separated string).
     refresh_margin:
         Refresh when the access token expires in less than this many seconds.
     session:
         An ``aiohttp.ClientSession`` to use (a ``Calendly`` client shares its own).
+    clock:
+        Unix time in seconds (``time.time``); injectable for tests.
+
+    Raises
+    ------
+    InvalidInputError
+        ``client_id`` is empty, ``refresh_margin`` is negative or a URL is malformed.
     """
 
     def __init__(
@@ -188,13 +150,17 @@ class OAuth2:
         session: aiohttp.ClientSession | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        if not client_id:
+        if not isinstance(client_id, str) or not client_id.strip():
             raise InvalidInputError("client_id is required")
-        self.client_id = client_id
+        if not isinstance(client_secret, str):
+            raise InvalidInputError("client_secret must be a string ('' for a native app)")
+        if refresh_margin < 0:
+            raise InvalidInputError("refresh_margin must be >= 0 seconds")
+        self.client_id = client_id.strip()
         self._client_secret = client_secret
         self.redirect_uri = redirect_uri
         self.auth_base_url = check_base_url(auth_base_url, what="auth_base_url")
-        self.scopes = _scope_text(scopes)
+        self.scopes = scope_text(scopes)
         self.refresh_margin = refresh_margin
         self._token = token
         self._on_token = on_token
@@ -202,18 +168,28 @@ class OAuth2:
         self._lock = asyncio.Lock()
         self._unpersisted: Token | None = None
         self._generation = 0
+        self._rejected_refresh: str | None = None
+        self._borrowed: aiohttp.ClientSession | None = None
         self._transport = self._make_transport(session)
         self.refresh_count = 0
         """How many refresh-token grants this object has made."""
 
     def _make_transport(self, session: aiohttp.ClientSession | None) -> Transport:
-        # Token requests are POSTs: retried only on 429 and failed connects.
+        # Token requests are POSTs: retried only on 429 and failed connects, never after
+        # the server may have rotated the refresh token.
+        self._borrowed = session
         return Transport(
             base_url=self.auth_base_url,
             auth=None,
             session=session,
             retry=RetryPolicy(max_retries=2),
         )
+
+    def _live_transport(self) -> Transport:
+        """The token-endpoint transport; a borrowed session closed by its owner is replaced."""
+        if self._borrowed is not None and self._borrowed.closed:
+            self._transport = self._make_transport(None)
+        return self._transport
 
     def __repr__(self) -> str:
         return (
@@ -244,7 +220,7 @@ class OAuth2:
 
     @property
     def token(self) -> Token | None:
-        """The current token (``None`` before ``exchange_code``)."""
+        """The current token (``None`` before ``exchange_code`` or after ``revoke``)."""
         return self._token
 
     # -- authorisation -----------------------------------------------------------------
@@ -254,11 +230,28 @@ class OAuth2:
     ) -> tuple[str, str]:
         """The URL to send the user to, and the PKCE ``code_verifier`` to keep for later.
 
-        Pass the verifier to ``exchange_code`` when Calendly redirects back.
+        Calendly recommends PKCE S256 for every app (reference §5.1).
+
+        Parameters
+        ----------
+        state:
+            An opaque value Calendly echoes back; check it to stop CSRF.
+        scope:
+            Scopes for this request (default: the ``scopes`` given to ``OAuth2``).
+
+        Returns
+        -------
+        tuple[str, str]
+            ``(url, code_verifier)``; pass the verifier to ``exchange_code``.
+
+        Raises
+        ------
+        InvalidInputError
+            No ``redirect_uri`` was configured.
         """
         if not self.redirect_uri:
             raise InvalidInputError("redirect_uri is required to build the authorization URL")
-        verifier = secrets.token_urlsafe(64)
+        verifier = new_code_verifier()
         params = {
             "client_id": self.client_id,
             "response_type": "code",
@@ -266,23 +259,51 @@ class OAuth2:
             "code_challenge_method": "S256",
             "code_challenge": pkce_challenge(verifier),
         }
-        scope_text = _scope_text(scope) or self.scopes
-        if scope_text:
-            params["scope"] = scope_text
+        scopes = scope_text(scope) or self.scopes
+        if scopes:
+            params["scope"] = scopes
         if state is not None:
             params["state"] = state
-        return f"{self.auth_base_url}/oauth/authorize?{urlencode(params)}", verifier
+        query = urlencode(params, quote_via=quote)
+        return f"{self.auth_base_url}/oauth/authorize?{query}", verifier
 
     async def exchange_code(
         self, code: str, code_verifier: str | None = None, *, redirect_uri: str | None = None
     ) -> Token:
-        """Trade an authorisation code for a token (persisted through ``on_token``)."""
-        if not code:
+        """Trade an authorisation code for a token (persisted through ``on_token``).
+
+        Parameters
+        ----------
+        code:
+            The ``?code=`` Calendly redirected back with (valid for 10 minutes).
+        code_verifier:
+            The verifier ``authorization_url`` returned (PKCE).
+        redirect_uri:
+            Overrides the configured one; must equal the one used to authorise.
+
+        Returns
+        -------
+        Token
+            The new token, also kept as ``self.token``.
+
+        Raises
+        ------
+        InvalidInputError
+            ``code`` is empty, ``redirect_uri`` is missing or ``code_verifier`` is malformed.
+        InvalidGrantError
+            Calendly rejected the code (expired, used, or a wrong verifier).
+        TokenPersistenceError
+            ``on_token`` failed; the token is kept in memory.
+        """
+        if not isinstance(code, str) or not code.strip():
             raise InvalidInputError("code is required")
-        form = {"grant_type": "authorization_code", "code": code}
-        if redirect_uri or self.redirect_uri:
-            form["redirect_uri"] = redirect_uri or self.redirect_uri or ""
-        if code_verifier:
+        target = redirect_uri or self.redirect_uri
+        if not target:
+            raise InvalidInputError("redirect_uri is required (the one used to authorise)")
+        # Calendly §5.1: grant_type=authorization_code + code, redirect_uri, (code_verifier).
+        form = {"grant_type": "authorization_code", "code": code.strip(), "redirect_uri": target}
+        if code_verifier is not None:
+            check_code_verifier(code_verifier)
             form["code_verifier"] = code_verifier
         async with self._lock:
             token = await self._token_request(form)
@@ -292,50 +313,95 @@ class OAuth2:
     # -- refresh -----------------------------------------------------------------------
 
     async def refresh(self) -> Token:
-        """Refresh now. Concurrent callers share one refresh."""
+        """Refresh now. Concurrent callers share one refresh.
+
+        Returns
+        -------
+        Token
+            The new token (persisted through ``on_token`` first).
+
+        Raises
+        ------
+        AuthenticationError
+            There is no refresh token.
+        InvalidGrantError
+            Calendly rejected the refresh token (already used or revoked): authorise again.
+        TokenPersistenceError
+            ``on_token`` failed; the token is kept in memory.
+        """
         generation = self._generation
         async with self._lock:
             if self._generation != generation and self._token is not None:
+                await self._persist_pending()
                 return self._token
             return await self._refresh_locked()
 
     async def access_token(self) -> str:
-        """A usable access token, refreshed first when it is about to expire."""
+        """A usable access token, refreshed first when it is about to expire.
+
+        Raises
+        ------
+        AuthenticationError
+            There is no token yet.
+        InvalidGrantError, TokenPersistenceError
+            As for ``refresh``.
+        """
         token = self._token
-        if token is not None and self._unpersisted is None and not self._expiring(token):
+        if token is not None and self._unpersisted is None and not self._needs_refresh(token):
             return token.access_token
         async with self._lock:
-            if self._unpersisted is not None:
-                await self._persist(self._unpersisted)
             token = self._token
             if token is None:
                 raise _no_token_error("token")
-            if self._expiring(token):
+            if self._needs_refresh(token):
                 token = await self._refresh_locked()
+            else:
+                await self._persist_pending()
             return token.access_token
 
     async def on_unauthorized(self, rejected_token: str) -> bool:
-        """After a 401: refresh once, unless another request already did."""
+        """After a 401: refresh once, unless another request already did.
+
+        Returns ``True`` when a different token is ready for the one resend.
+        """
         async with self._lock:
             token = self._token
-            if token is None or token.refresh_token is None:
+            if token is None:
                 return False
             if token.access_token != rejected_token:
                 return True
+            if not token.refresh_token:
+                return False
             await self._refresh_locked()
             return True
 
-    def _expiring(self, token: Token) -> bool:
-        return token.expires_within(self.refresh_margin, now=self._clock())
+    def _needs_refresh(self, token: Token) -> bool:
+        # Without a refresh token there is nothing to do early: the server decides.
+        return bool(token.refresh_token) and token.expires_within(
+            self.refresh_margin, now=self._clock()
+        )
 
     async def _refresh_locked(self) -> Token:
         current = self._token
         if current is None or not current.refresh_token:
             raise _no_token_error("refresh token")
-        token = await self._token_request(
-            {"grant_type": "refresh_token", "refresh_token": current.refresh_token}
-        )
+        if current.refresh_token == self._rejected_refresh:
+            # Single-use refresh tokens never come back to life: callers that queued
+            # behind a rejected refresh fail at once instead of spending the
+            # 8-per-minute token budget on the same answer.
+            raise _rejected_grant_error()
+        logger.debug("refreshing the OAuth access token at %s", self.auth_base_url)
+        try:
+            token = await self._token_request(
+                {"grant_type": "refresh_token", "refresh_token": current.refresh_token}
+            )
+        except InvalidGrantError:
+            self._rejected_refresh = current.refresh_token
+            raise
         self.refresh_count += 1
+        if token.refresh_token is None:
+            # RFC 6749 §6: a server that does not rotate leaves the old refresh token valid.
+            token = msgspec.structs.replace(token, refresh_token=current.refresh_token)
         await self._install(token)
         return token
 
@@ -344,7 +410,12 @@ class OAuth2:
         self._unpersisted = token
         self._token = token
         self._generation += 1
+        logger.debug("new OAuth token installed (expires at %s)", token.expires_at)
         await self._persist(token)
+
+    async def _persist_pending(self) -> None:
+        if self._unpersisted is not None:
+            await self._persist(self._unpersisted)
 
     async def _persist(self, token: Token) -> None:
         if self._on_token is not None:
@@ -359,61 +430,83 @@ class OAuth2:
 
     # -- token endpoint ----------------------------------------------------------------
 
-    def _basic_auth(self) -> dict[str, str]:
+    def _client_auth(self) -> dict[str, str]:
+        # Calendly §5.1: web apps send HTTP Basic client_id:client_secret; native apps
+        # (no secret) identify themselves with client_id in the body only.
+        if not self._client_secret:
+            return {}
         pair = f"{self.client_id}:{self._client_secret}".encode()
         return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
 
     async def _token_request(self, form: dict[str, str]) -> Token:
-        response = await self._transport.request(
+        response = await self._live_transport().request(
             "POST",
             "/oauth/token",
             data={**form, "client_id": self.client_id},
-            headers=self._basic_auth(),
+            headers=self._client_auth(),
             authenticate=False,
         )
         try:
-            token = _token_decoder.decode(response.body)
+            token = TOKEN_DECODER.decode(response.body)
         except (msgspec.ValidationError, msgspec.DecodeError) as exc:
             raise DecodeError(f"unexpected /oauth/token response: {exc}", url=response.url) from exc
         if token.created_at is None:
             token = msgspec.structs.replace(token, created_at=int(self._clock()))
         return token
 
-    def _credential_form(self, token: str | None, kind: str) -> dict[str, str]:
-        current = self._token
-        value = token or (
-            current.access_token if kind == "access" and current else
-            current.refresh_token if current else None
-        )
+    def _credential_form(self, token: str | None) -> dict[str, str]:
+        # Calendly §5.1: revoke and introspect take client_id, client_secret, token as a form.
+        value = token or (self._token.access_token if self._token else None)
         if not value:
-            raise _no_token_error(f"{kind} token to send")
-        return {"client_id": self.client_id, "client_secret": self._client_secret, "token": value}
+            raise InvalidInputError("no token given and OAuth2 holds none")
+        form = {"client_id": self.client_id, "token": value}
+        if self._client_secret:
+            form["client_secret"] = self._client_secret
+        return form
 
     async def revoke(self, token: str | None = None) -> None:
-        """Revoke ``token`` (default: the current access token)."""
-        await self._transport.request(
-            "POST", "/oauth/revoke", data=self._credential_form(token, "access"), authenticate=False
-        )
+        """Revoke an access or refresh token (default: the current access token).
+
+        When it is the current token's, ``self.token`` becomes ``None``: delete the
+        saved copy too.
+
+        Raises
+        ------
+        InvalidInputError
+            No token was given and none is held.
+        APIError
+            Calendly refused (400 ``invalid_request``, 403).
+        """
+        async with self._lock:
+            form = self._credential_form(token)
+            await self._live_transport().request(
+                "POST", "/oauth/revoke", data=form, authenticate=False
+            )
+            current = self._token
+            if current is not None and form["token"] in (
+                current.access_token,
+                current.refresh_token,
+            ):
+                self._token = None
+                self._unpersisted = None
+                self._generation += 1
 
     async def introspect(self, token: str | None = None) -> TokenIntrospection:
-        """Ask Calendly whether ``token`` (default: the current access token) is active."""
-        response = await self._transport.request(
-            "POST",
-            "/oauth/introspect",
-            data=self._credential_form(token, "access"),
-            authenticate=False,
+        """Ask Calendly whether a token (default: the current access token) is active.
+
+        Raises
+        ------
+        InvalidInputError
+            No token was given and none is held.
+        DecodeError
+            The answer is not the documented shape.
+        """
+        response = await self._live_transport().request(
+            "POST", "/oauth/introspect", data=self._credential_form(token), authenticate=False
         )
         try:
-            return _introspection_decoder.decode(response.body)
+            return INTROSPECTION_DECODER.decode(response.body)
         except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-            raise DecodeError(f"unexpected /oauth/introspect response: {exc}") from exc
-
-
-def _scope_text(scopes: Iterable[str] | str | None) -> str | None:
-    if scopes is None:
-        return None
-    if isinstance(scopes, str):
-        return scopes.strip() or None
-    joined = " ".join(s.strip() for s in scopes if s.strip())
-    return joined or None
-
+            raise DecodeError(
+                f"unexpected /oauth/introspect response: {exc}", url=response.url
+            ) from exc
