@@ -45,11 +45,17 @@ def stand_in_api() -> web.Application:
         return f"{request.scheme}://{request.host}"
 
     def headers() -> dict[str, str]:
-        return {"X-RateLimit-Limit": "500", "X-RateLimit-Remaining": "499", "X-RateLimit-Reset": "60"}
+        return {
+            "X-RateLimit-Limit": "500",
+            "X-RateLimit-Remaining": "499",
+            "X-RateLimit-Reset": "60",
+        }
 
     async def me(request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
-            return web.json_response({"title": "Unauthenticated", "message": "The access token is invalid"}, status=401)
+            return web.json_response(
+                {"title": "Unauthenticated", "message": "The access token is invalid"}, status=401
+            )
         user = {
             "uri": f"{base(request)}/users/U1",
             "name": "Quick Start",
@@ -64,12 +70,23 @@ def stand_in_api() -> web.Application:
         offset = int(request.query.get("page_token", "0"))
         items = [_event(base(request), i) for i in range(offset, min(offset + count, EVENTS))]
         following = str(offset + count) if offset + count < EVENTS else None
-        pagination = {"count": count, "next_page": None, "previous_page": None,
-                      "next_page_token": following, "previous_page_token": None}
+        pagination = {
+            "count": count,
+            "next_page": None,
+            "previous_page": None,
+            "next_page_token": following,
+            "previous_page_token": None,
+        }
         return web.json_response({"collection": items, "pagination": pagination}, headers=headers())
 
     async def missing(request: web.Request) -> web.Response:
-        return web.json_response({"title": "Resource Not Found", "message": "The server could not find the requested resource."}, status=404)
+        return web.json_response(
+            {
+                "title": "Resource Not Found",
+                "message": "The server could not find the requested resource.",
+            },
+            status=404,
+        )
 
     app = web.Application()
     app.router.add_get("/users/me", me)
@@ -89,9 +106,12 @@ async def main() -> None:
             me = await client.users.me()
             print(f"me: {me.name} <{me.email}> in {me.timezone}")
             rate = client.last_response.rate_limit if client.last_response else None
-            print(f"rate limit: {rate.remaining if rate else '?'} of {rate.limit if rate else '?'} left")
+            if rate is not None:
+                print(f"rate limit: {rate.remaining} of {rate.limit} requests left this minute")
             active = pages = 0
-            async for page in client.scheduled_events.list(organization=me.current_organization or "").pages():
+            async for page in client.scheduled_events.list(
+                organization=me.current_organization or ""
+            ).pages():
                 pages += 1
                 active += sum(event.status == "active" for event in page.items)
             print(f"scheduled events: {active} active over {pages} pages of up to 100")

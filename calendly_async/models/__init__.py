@@ -1,6 +1,110 @@
 """msgspec models of Calendly resources, one module per API area."""
 
-from ._base import Model
-from .users import User
+from ._base import Model, Timestamp
+from .activity_log import (
+    ActivityLogActor,
+    ActivityLogActorGroup,
+    ActivityLogActorOrganization,
+    ActivityLogEntry,
+)
+from .availability import (
+    AvailabilityInterval,
+    AvailabilityRule,
+    AvailabilityRuleSet,
+    AvailabilitySchedule,
+    BusyTimeEvent,
+    UserBusyTime,
+)
+from .event_types import (
+    CustomQuestion,
+    EventType,
+    EventTypeAvailableTime,
+    EventTypeProfile,
+    LocationConfiguration,
+)
+from .invitees import (
+    Invitee,
+    NoShow,
+    Payment,
+    QuestionAndAnswer,
+    Reconfirmation,
+    Tracking,
+)
+from .organizations import (
+    Organization,
+    OrganizationInvitation,
+    OrganizationMembership,
+)
+from .routing_forms import (
+    RoutingForm,
+    RoutingFormQuestion,
+    RoutingFormSubmission,
+    SubmissionAnswer,
+    SubmissionResult,
+)
+from .scheduled_events import (
+    CalendarEvent,
+    Cancellation,
+    EventGuest,
+    EventMembership,
+    InviteesCounter,
+    Location,
+    ScheduledEvent,
+)
+from .scheduling import (
+    SchedulingLink,
+    Share,
+    ShareOverride,
+)
+from .users import (
+    User,
+)
+from .webhooks import (
+    WebhookSubscription,
+)
 
-__all__ = ["Model", "User"]
+__all__ = [
+    "ActivityLogActor",
+    "ActivityLogActorGroup",
+    "ActivityLogActorOrganization",
+    "ActivityLogEntry",
+    "AvailabilityInterval",
+    "AvailabilityRule",
+    "AvailabilityRuleSet",
+    "AvailabilitySchedule",
+    "BusyTimeEvent",
+    "CalendarEvent",
+    "Cancellation",
+    "CustomQuestion",
+    "EventGuest",
+    "EventMembership",
+    "EventType",
+    "EventTypeAvailableTime",
+    "EventTypeProfile",
+    "Invitee",
+    "InviteesCounter",
+    "Location",
+    "LocationConfiguration",
+    "Model",
+    "NoShow",
+    "Organization",
+    "OrganizationInvitation",
+    "OrganizationMembership",
+    "Payment",
+    "QuestionAndAnswer",
+    "Reconfirmation",
+    "RoutingForm",
+    "RoutingFormQuestion",
+    "RoutingFormSubmission",
+    "ScheduledEvent",
+    "SchedulingLink",
+    "Share",
+    "ShareOverride",
+    "SubmissionAnswer",
+    "SubmissionResult",
+    "Timestamp",
+    "Tracking",
+    "User",
+    "UserBusyTime",
+    "WebhookSubscription",
+]

@@ -1,0 +1,62 @@
+"""Static typing checks of the public API, run by ``mypy --strict`` in .ci/run (not by pytest).
+
+``assert_type`` fails type-checking when the inferred type differs, so a regression in
+the public annotations (a list call losing its item type, say) breaks CI.
+"""
+
+from __future__ import annotations
+
+from typing import Any, assert_type
+
+from calendly_async import (
+    Calendly,
+    Cancellation,
+    EventType,
+    EventTypeAvailableTime,
+    Invitee,
+    OAuth2,
+    Page,
+    Paginator,
+    Response,
+    ScheduledEvent,
+    Token,
+    User,
+    UserBusyTime,
+    WebhookSubscription,
+)
+
+
+async def check_client(client: Calendly) -> None:
+    assert_type(await client.users.me(), User)
+    events = client.scheduled_events.list(organization="ORG")
+    assert_type(events, Paginator[ScheduledEvent])
+    async for event in events:
+        assert_type(event, ScheduledEvent)
+    async for page in events.pages():
+        assert_type(page, Page[ScheduledEvent])
+        assert_type(page.next_page_token, str | None)
+    assert_type(await events.collect(limit=5), list[ScheduledEvent])
+    assert_type(client.invitees.list("EV"), Paginator[Invitee])
+    assert_type(client.event_types.list(user="U"), Paginator[EventType])
+    assert_type(
+        await client.event_types.available_times(
+            "ET", "2030-01-01T00:00:00Z", "2030-02-15T00:00:00Z"
+        ),
+        list[EventTypeAvailableTime],
+    )
+    assert_type(
+        await client.busy_times.list("U", "2030-01-01T00:00:00Z", "2030-01-20T00:00:00Z"),
+        list[UserBusyTime],
+    )
+    assert_type(await client.scheduled_events.cancel("EV", reason="x"), Cancellation)
+    assert_type(client.webhooks.list("ORG", "organization"), Paginator[WebhookSubscription])
+    assert_type(await client.request("GET", "/users/me"), Any)
+    assert_type(client.last_response, Response | None)
+
+
+async def check_oauth(oauth: OAuth2) -> None:
+    url, verifier = oauth.authorization_url(state="s")
+    assert_type(url, str)
+    assert_type(verifier, str)
+    assert_type(await oauth.refresh(), Token)
+    assert_type(await oauth.exchange_code("code", code_verifier=verifier), Token)
