@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import copy
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -273,6 +274,7 @@ class Transport:
         self.last_response: Response | None = None
         self._session = session
         self._owns_session = session is None
+        self._parent: Transport | None = None
         self._sleep = sleep
         self._headers = {"User-Agent": _USER_AGENT, "Accept": "application/json", **(headers or {})}
 
@@ -281,7 +283,9 @@ class Transport:
 
     @property
     def session(self) -> aiohttp.ClientSession:
-        """The aiohttp session, created on first use."""
+        """The aiohttp session, created on first use (a derived transport uses its parent's)."""
+        if self._parent is not None:
+            return self._parent.session
         if self._session is None or (self._session.closed and self._owns_session):
             connector = aiohttp.TCPConnector(limit=self.max_connections)
             self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout)
@@ -292,7 +296,26 @@ class Transport:
     @property
     def closed(self) -> bool:
         """Whether ``aclose`` ran (or the session was never opened)."""
+        if self._parent is not None:
+            return self._parent.closed
         return self._session is None or self._session.closed
+
+    def derive(
+        self,
+        *,
+        retry: RetryPolicy | None = None,
+        timeout: float | aiohttp.ClientTimeout | None = None,
+    ) -> Transport:
+        """A transport with other defaults sharing this one's session, auth and rate-limit gate."""
+        derived = copy.copy(self)
+        derived._parent = self._parent or self
+        derived._owns_session = False
+        derived._session = None
+        if retry is not None:
+            derived.retry = retry
+        if timeout is not None:
+            derived.timeout = _timeout(timeout)
+        return derived
 
     async def aclose(self) -> None:
         """Close the session if this transport created it."""

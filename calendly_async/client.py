@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
@@ -100,6 +101,9 @@ class Calendly:
             sleep=sleep,
             clock=clock,
         )
+        self._mount()
+
+    def _mount(self) -> None:
         transport = self._transport
         self.users = Users(transport)
         self.organizations = Organizations(transport)
@@ -120,6 +124,26 @@ class Calendly:
 
     def __repr__(self) -> str:
         return f"Calendly(base_url={self.base_url!r}, auth={self._transport.auth!r})"
+
+    def with_options(
+        self,
+        *,
+        retry: RetryPolicy | None = None,
+        timeout: float | aiohttp.ClientTimeout | None = None,
+    ) -> Calendly:
+        """A view of this client with other defaults, for one call or a group of calls.
+
+        It shares the session, credentials and rate-limit state; closing it is not
+        needed (the original client owns the session). Opt one typed POST into
+        retries after a 5xx::
+
+            unsafe = RetryPolicy(retry_unsafe=True)
+            await client.with_options(retry=unsafe).webhooks.create(...)
+        """
+        view = copy.copy(self)
+        view._transport = self._transport.derive(retry=retry, timeout=timeout)
+        view._mount()
+        return view
 
     @property
     def base_url(self) -> str:
