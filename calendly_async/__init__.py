@@ -85,6 +85,14 @@ from .models import (
     WebhookSubscription,
 )
 from .pagination import Page, Paginator
+from .webhooks import (
+    HandlerFailure,
+    InvalidPayloadError,
+    InvalidSignatureError,
+    InviteePayload,
+    WebhookEvent,
+    WebhookReceiver,
+)
 
 __version__ = "0.1.0"
 
@@ -119,10 +127,14 @@ __all__ = [
     "EventTypeAvailableTime",
     "EventTypeProfile",
     "ExternalCalendarError",
+    "HandlerFailure",
     "InsufficientScopeError",
     "InvalidGrantError",
     "InvalidInputError",
+    "InvalidPayloadError",
+    "InvalidSignatureError",
     "Invitee",
+    "InviteePayload",
     "InviteesCounter",
     "Location",
     "LocationConfiguration",
@@ -164,6 +176,8 @@ __all__ = [
     "TransportError",
     "User",
     "UserBusyTime",
+    "WebhookEvent",
+    "WebhookReceiver",
     "WebhookSubscription",
     "__version__",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import sys
 from pathlib import Path
 
 import calendly_async
@@ -65,3 +66,17 @@ def test_library_source_imports_no_test_dependency_and_never_reads_shared() -> N
     )
     for forbidden in ("import aioresponses", "import pytest", "../shared", "shared/seed"):
         assert forbidden not in source, forbidden
+
+
+def test_importing_the_library_loads_neither_the_cli_nor_the_mock_server() -> None:
+    import subprocess
+
+    probe = (
+        "import sys, calendly_async; "
+        "print(sorted(m for m in sys.modules if m in ('calendly_async.cli', "
+        "'calendly_async.mock') or m.startswith('calendly_async.mock.')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from .._params import name_list
-from ..errors import InvalidInputError, NotFoundError
+from ..errors import ConflictError, InvalidInputError, NotFoundError
 from ..models.webhooks import WebhookSubscription
 from ..pagination import Paginator
+from ..webhooks import WebhookEvent, parse_event
 from ._base import DEFAULT_PAGE_SIZE, Resource, require
 
 __all__ = ["Webhooks"]
@@ -201,6 +202,129 @@ class Webhooks(Resource):
                 continue
             deleted.append(subscription)
         return deleted
+
+    async def ensure(
+        self,
+        url: str,
+        events: str | Sequence[str],
+        organization: str,
+        scope: str,
+        *,
+        user: str | None = None,
+        group: str | None = None,
+        signing_key: str | None = None,
+    ) -> WebhookSubscription:
+        """Make sure ``url`` is subscribed to exactly ``events``; idempotent.
+
+        Lists the subscriptions of the scope and keeps an ``active`` one with the
+        same callback URL and the same set of events. Calendly has no update and
+        never re-enables a ``disabled`` subscription (reference §6.9, §7.2), so a
+        disabled one, or one with other events, is deleted and a new one created.
+        When the create meets a 409 (someone created it concurrently), the
+        subscriptions are listed again: a matching active one is returned,
+        anything else for the URL is deleted and the create tried once more.
+
+        Calendly never returns the signing key, so a subscription whose key
+        differs cannot be told apart: to rotate a key, ``delete`` and ``create``.
+
+        Parameters
+        ----------
+        url, events, organization, scope, user, group, signing_key:
+            As for ``create``.
+
+        Returns
+        -------
+        WebhookSubscription
+            The kept or newly created subscription.
+
+        Raises
+        ------
+        InvalidInputError
+            A required argument is missing or malformed (before any request).
+        ConflictError
+            The create still conflicts after one clean-up (the URL is taken in
+            another scope, or the race went on).
+        """
+        check_callback_url(url)
+        wanted = name_list(events, "events") or []
+        require(wanted, "events")
+        self._scope_params(organization, scope, user, group)
+        if signing_key is not None and not signing_key.strip():
+            raise InvalidInputError("signing_key must not be empty when given")
+
+        async def reconcile() -> WebhookSubscription | None:
+            return await self._reconcile(url, wanted, organization, scope, user, group)
+
+        async def create() -> WebhookSubscription:
+            return await self.create(
+                url, wanted, organization, scope, user=user, group=group, signing_key=signing_key
+            )
+
+        kept = await reconcile()
+        if kept is not None:
+            return kept
+        try:
+            return await create()
+        except ConflictError:
+            # Someone created it between our list and our create (reference §6.9: 409).
+            return await reconcile() or await create()
+
+    async def _reconcile(
+        self,
+        url: str,
+        events: builtins.list[str],
+        organization: str,
+        scope: str,
+        user: str | None,
+        group: str | None,
+    ) -> WebhookSubscription | None:
+        """Return the active subscription of ``url`` with ``events``; delete the others."""
+        listed = await self.list(organization, scope, user=user, group=group).collect()
+        same_url = [s for s in listed if s.callback_url == url]
+        kept = next(
+            (s for s in same_url if s.state == "active" and set(s.events) == set(events)), None
+        )
+        for subscription in same_url:
+            if subscription is kept:
+                continue
+            try:
+                await self.delete(subscription.uri)
+            except NotFoundError:
+                continue
+        return kept
+
+    async def sample(
+        self,
+        event: str,
+        organization: str,
+        scope: str,
+        *,
+        user: str | None = None,
+        group: str | None = None,
+    ) -> WebhookEvent:
+        """Calendly's sample delivery of ``event`` (``GET /sample_webhook_data``).
+
+        The body is a bare webhook envelope (reference §1), decoded like a real
+        delivery by ``calendly_async.webhooks.parse_event``.
+
+        Parameters
+        ----------
+        event:
+            The event name, e.g. ``invitee.created``.
+        organization, scope, user, group:
+            As for ``list``.
+
+        Raises
+        ------
+        InvalidInputError
+            A required argument is missing or malformed (before any request).
+        InvalidPayloadError
+            The body is not a webhook envelope (a ``DecodeError``).
+        """
+        require(event, "event")
+        params = {"event": event, **self._scope_params(organization, scope, user, group)}
+        response = await self._transport.request("GET", "/sample_webhook_data", params=params)
+        return parse_event(response.body)
 
     def _path(self, uuid: str) -> str:
         webhook = self._uuid(uuid, "webhook_subscriptions", what="webhook subscription")
