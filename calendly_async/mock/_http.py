@@ -1,0 +1,255 @@
+"""Calendly's envelopes and error body, and the parsing of query strings and JSON bodies.
+
+Calendly rules (reference §1, §3):
+
+- one object is ``{"resource": {...}}``; an unpaginated list ``{"collection": [...]}``;
+  a created resource answers 201, a deletion 204 with no body, a data-compliance
+  request 202 with ``{}``;
+- every API error body is ``{"title", "message", "details": [{"parameter", "message"}]}``;
+- query parameters and body fields that name another resource carry its full URI;
+  the mock compares them by the UUID at the end, so any host works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+from aiohttp import web
+
+__all__ = [
+    "ApiError",
+    "accepted",
+    "bad_request",
+    "body_list",
+    "body_str",
+    "bool_param",
+    "choice_param",
+    "collection",
+    "conflict",
+    "error_response",
+    "forbidden",
+    "json_body",
+    "json_response",
+    "list_param",
+    "no_content",
+    "not_found",
+    "optional",
+    "parse_time",
+    "required",
+    "resource",
+    "time_param",
+    "unauthenticated",
+    "uuid_of",
+]
+
+_ENCODER = msgspec.json.Encoder()
+
+INVALID_TITLE = "Invalid Argument"
+INVALID_MESSAGE = "The supplied parameters are invalid."
+
+
+class ApiError(Exception):
+    """An error answer in Calendly's shape, raised by a handler and rendered by a middleware.
+
+    Parameters
+    ----------
+    status:
+        The HTTP status.
+    title, message:
+        Calendly's ``title`` and ``message``.
+    details:
+        ``[{"parameter": ..., "message": ...}]`` for validation errors.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        message: str,
+        details: Sequence[Mapping[str, str]] | None = None,
+    ) -> None:
+        super().__init__(f"{status} {title}: {message}")
+        self.status = status
+        self.title = title
+        self.message = message
+        self.details = [dict(detail) for detail in details or ()]
+
+    def response(self) -> web.Response:
+        """The error as an HTTP response."""
+        return error_response(self.status, self.title, self.message, self.details)
+
+
+def error_response(
+    status: int,
+    title: str,
+    message: str,
+    details: Sequence[Mapping[str, str]] | None = None,
+) -> web.Response:
+    """A response with Calendly's error body ``{title, message, details}``."""
+    body: dict[str, Any] = {"title": title, "message": message}
+    if details:
+        body["details"] = [dict(detail) for detail in details]
+    return json_response(body, status=status)
+
+
+def bad_request(parameter: str, message: str) -> ApiError:
+    """A 400 naming the offending parameter (Calendly's validation error)."""
+    details = [{"parameter": parameter, "message": message}]
+    return ApiError(400, INVALID_TITLE, INVALID_MESSAGE, details)
+
+
+def unauthenticated() -> ApiError:
+    """Calendly's 401 for a missing, unknown, expired or revoked token."""
+    return ApiError(401, "Unauthenticated", "The access token is invalid")
+
+
+def forbidden(message: str) -> ApiError:
+    """A 403 ``Permission Denied`` with one of Calendly's stable messages."""
+    return ApiError(403, "Permission Denied", message)
+
+
+def not_found() -> ApiError:
+    """Calendly's 404 for an unknown resource."""
+    return ApiError(404, "Resource Not Found", "The server could not find the requested resource.")
+
+
+def conflict(message: str) -> ApiError:
+    """A 409 ``Already Exists``."""
+    return ApiError(409, "Already Exists", message)
+
+
+def json_response(payload: Any, status: int = 200) -> web.Response:
+    """``payload`` (builtins and model Structs) encoded as JSON."""
+    return web.Response(
+        body=_ENCODER.encode(payload), status=status, content_type="application/json"
+    )
+
+
+def resource(item: Any, status: int = 200) -> web.Response:
+    """``{"resource": item}``."""
+    return json_response({"resource": item}, status=status)
+
+
+def collection(items: Sequence[Any]) -> web.Response:
+    """``{"collection": items}`` without pagination (available times, busy times, schedules)."""
+    return json_response({"collection": list(items)})
+
+
+def no_content() -> web.Response:
+    """204 with no body (deletions)."""
+    return web.Response(status=204)
+
+
+def accepted() -> web.Response:
+    """202 with ``{}`` (data-compliance requests)."""
+    return json_response({}, status=202)
+
+
+# -- identifiers and query parameters ---------------------------------------------------
+
+
+def uuid_of(value: str) -> str:
+    """The UUID at the end of a resource URI (a bare UUID is returned as is)."""
+    return value.strip().rstrip("/").rsplit("/", 1)[-1]
+
+
+def optional(request: web.Request, name: str) -> str | None:
+    """A query parameter, or ``None`` when absent or empty."""
+    value = request.query.get(name)
+    if value is None or not value.strip():
+        return None
+    return value.strip()
+
+
+def required(request: web.Request, name: str) -> str:
+    """A required query parameter; a 400 naming it when missing."""
+    value = optional(request, name)
+    if value is None:
+        raise bad_request(name, "is required")
+    return value
+
+
+def parse_time(text: str, parameter: str) -> datetime:
+    """An ISO-8601 time with an offset (Calendly takes UTC ``...Z``), as aware UTC."""
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise bad_request(parameter, "must be a valid ISO 8601 timestamp") from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise bad_request(parameter, "must be a UTC timestamp (ending in Z)")
+    return parsed.astimezone(UTC)
+
+
+def time_param(request: web.Request, name: str, *, need: bool = False) -> datetime | None:
+    """A time query parameter (``need``: a 400 when missing)."""
+    value = required(request, name) if need else optional(request, name)
+    return None if value is None else parse_time(value, name)
+
+
+def bool_param(request: web.Request, name: str) -> bool | None:
+    """``true`` / ``false`` (anything else is a 400)."""
+    value = optional(request, name)
+    if value is None:
+        return None
+    if value not in ("true", "false"):
+        raise bad_request(name, "must be true or false")
+    return value == "true"
+
+
+def choice_param(request: web.Request, name: str, choices: Sequence[str]) -> str | None:
+    """One of ``choices`` (anything else is a 400)."""
+    value = optional(request, name)
+    if value is not None and value not in choices:
+        raise bad_request(name, f"must be one of {', '.join(choices)}")
+    return value
+
+
+def list_param(request: web.Request, name: str) -> list[str] | None:
+    """An array parameter: comma-joined (``style: form, explode: false``) or repeated keys."""
+    values = [
+        part.strip()
+        for raw in request.query.getall(name, [])
+        for part in raw.split(",")
+        if part.strip()
+    ]
+    return values or None
+
+
+# -- JSON bodies ------------------------------------------------------------------------
+
+
+async def json_body(request: web.Request) -> dict[str, Any]:
+    """The request body as a JSON object (a 400 for anything else)."""
+    raw = await request.read()
+    try:
+        body = msgspec.json.decode(raw) if raw.strip() else {}
+    except msgspec.DecodeError:
+        raise bad_request("body", "must be a JSON object") from None
+    if not isinstance(body, dict):
+        raise bad_request("body", "must be a JSON object")
+    return body
+
+
+def body_str(body: Mapping[str, Any], name: str, *, need: bool = True) -> str | None:
+    """A string field of a JSON body (``need``: a 400 when missing or blank)."""
+    value = body.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if need:
+            raise bad_request(name, "is required")
+        return None
+    if not isinstance(value, str):
+        raise bad_request(name, "must be a string")
+    return value.strip()
+
+
+def body_list(body: Mapping[str, Any], name: str) -> list[str]:
+    """A required non-empty list of strings in a JSON body."""
+    value = body.get(name)
+    if not isinstance(value, list) or not value:
+        raise bad_request(name, "must be a non-empty list")
+    if not all(isinstance(item, str) and item.strip() for item in value):
+        raise bad_request(name, "must hold non-empty strings")
+    return [item.strip() for item in value]
