@@ -7,6 +7,10 @@
     calendly-async --token "$CALENDLY_TOKEN" me
     calendly-async request GET /scheduled_events --param organization=https://... --param count=5
     calendly-async request POST /scheduled_events/UUID/cancellation --json '{"reason": "x"}'
+    calendly-async webhooks create https://app.example/hook --event invitee.created --signing-key K
+    calendly-async webhooks list
+    calendly-async webhooks delete UUID
+    calendly-async webhooks listen --port 9000 --signing-key K   # verified deliveries as JSON lines
 
 Expected failures (bad input, missing token, API errors) print one line on stderr and
 exit non-zero; there is no traceback. Exit codes: 1 API or network error, 2 bad usage
@@ -84,6 +88,73 @@ async def _request(client: Calendly, args: argparse.Namespace) -> None:
         json=body,
     )
     _json_out(result)
+
+
+async def _organization(client: Calendly, args: argparse.Namespace) -> str:
+    """``--organization``, or the current user's organization."""
+    if args.organization:
+        return str(args.organization)
+    me = await client.users.me()
+    if not me.current_organization:
+        raise UsageError("the current user has no organization; pass --organization")
+    return me.current_organization
+
+
+async def _webhooks_list(client: Calendly, args: argparse.Namespace) -> None:
+    organization = await _organization(client, args)
+    if args.scope == "user" and not args.user:
+        args.user = (await client.users.me()).uri
+    subscriptions = client.webhooks.list(organization, args.scope, user=args.user)
+    _json_out(await subscriptions.collect())
+
+
+async def _webhooks_create(client: Calendly, args: argparse.Namespace) -> None:
+    organization = await _organization(client, args)
+    if args.scope == "user" and not args.user:
+        args.user = (await client.users.me()).uri
+    subscription = await client.webhooks.create(
+        args.url,
+        args.event,
+        organization,
+        args.scope,
+        user=args.user,
+        signing_key=args.signing_key,
+    )
+    _json_out(subscription)
+
+
+async def _webhooks_delete(client: Calendly, args: argparse.Namespace) -> None:
+    await client.webhooks.delete(args.uuid)
+    _json_out({"deleted": args.uuid})
+
+
+async def _listen(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from .webhooks import WebhookEvent, WebhookReceiver
+
+    receiver = WebhookReceiver(
+        args.signing_key or None, allow_unsigned=args.signing_key is None, path=args.path
+    )
+
+    @receiver.on("*")
+    async def print_delivery(event: WebhookEvent) -> None:
+        sys.stdout.write(msgspec.json.encode(event).decode() + "\n")
+        sys.stdout.flush()
+
+    runner = web.AppRunner(receiver.app())
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, args.host, args.port)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        if args.signing_key is None:
+            print("warning: no --signing-key, deliveries are NOT verified", file=sys.stderr)
+        print(f"listening on http://{host}:{port}{args.path}", file=sys.stderr, flush=True)
+        await _until_interrupted()
+    finally:
+        await runner.cleanup()
+    return 0
 
 
 async def _serve_mock(args: argparse.Namespace) -> int:
@@ -193,7 +264,43 @@ def _parser() -> argparse.ArgumentParser:
     mock.add_argument("--error-rate", type=float, default=0.0, help="fraction answered 5xx")
     mock.add_argument("--drop-rate", type=float, default=0.0, help="fraction dropped")
     mock.set_defaults(run=None)
+
+    _add_webhook_commands(commands)
     return parser
+
+
+def _add_webhook_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    webhooks = commands.add_parser("webhooks", help="webhook subscriptions and a local listener")
+    actions = webhooks.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    def scoped(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--organization", help="default: the current user's organization")
+        parser.add_argument("--scope", choices=("organization", "user"), default="organization")
+        parser.add_argument("--user", help="the user (scope=user; default: the current user)")
+
+    listing = actions.add_parser("list", help="print the subscriptions as JSON")
+    scoped(listing)
+    listing.set_defaults(run=_webhooks_list)
+
+    create = actions.add_parser("create", help="subscribe a callback URL")
+    create.add_argument("url", help="the https callback URL")
+    create.add_argument("--event", action="append", required=True, help="repeat for several")
+    create.add_argument("--signing-key", help="key Calendly signs deliveries with")
+    scoped(create)
+    create.set_defaults(run=_webhooks_create)
+
+    delete = actions.add_parser("delete", help="delete a subscription")
+    delete.add_argument("uuid", help="the subscription's UUID or URI")
+    delete.set_defaults(run=_webhooks_delete)
+
+    listen = actions.add_parser(
+        "listen", help="receive deliveries locally; print verified ones as JSON lines"
+    )
+    listen.add_argument("--host", default="127.0.0.1")
+    listen.add_argument("--port", type=int, default=9000, help="0 picks a free port")
+    listen.add_argument("--path", default="/webhooks/calendly")
+    listen.add_argument("--signing-key", help="verify signatures with this key (recommended)")
+    listen.set_defaults(run=None)
 
 
 def _fail(message: str, code: int) -> int:
@@ -204,6 +311,8 @@ def _fail(message: str, code: int) -> int:
 async def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "mock":
         return await _serve_mock(args)
+    if args.command == "webhooks" and args.action == "listen":
+        return await _listen(args)
     run: Command = args.run
     return await _run_with_client(run, args)
 
