@@ -1,9 +1,10 @@
-"""Quick start with no Calendly account: a tiny local stand-in API, the real SDK.
+"""Quick start with no Calendly account: the SDK against the embedded mock server.
 
-Starts an aiohttp server on 127.0.0.1 that answers like Calendly (``/users/me`` and
-a paginated ``/scheduled_events``), then uses ``calendly_async`` against it:
-typed models, pagination with read-ahead, rate-limit headers, typed errors.
-(The full embedded mock server replaces this stand-in.)
+Starts ``calendly_async.mock.MockCalendly`` on 127.0.0.1 (a seeded, stateful
+Calendly-compatible server) and walks through the SDK: typed models, pagination
+with read-ahead, rate-limit headers, availability over more than Calendly's
+31-day window, a webhook subscription whose signed delivery reaches a local
+``WebhookReceiver``, and a typed error.
 
 Run: ``python examples/quickstart.py``
 """
@@ -11,112 +12,86 @@ Run: ``python examples/quickstart.py``
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from aiohttp import web
 
 from calendly_async import Calendly, NotFoundError
+from calendly_async.mock import MockCalendly
+from calendly_async.webhooks import InviteePayload, WebhookEvent, WebhookReceiver
 
-TOKEN = "quickstart-token"
-EVENTS = 250
-
-
-def _event(base: str, index: int) -> dict[str, Any]:
-    start = datetime(2026, 1, 5, 9, tzinfo=UTC) + timedelta(hours=index)
-    return {
-        "uri": f"{base}/scheduled_events/EV{index:06d}",
-        "name": "30 Minute Meeting",
-        "status": "active" if index % 7 else "canceled",
-        "start_time": start.isoformat().replace("+00:00", "Z"),
-        "end_time": (start + timedelta(minutes=30)).isoformat().replace("+00:00", "Z"),
-        "event_type": f"{base}/event_types/ET1",
-        "location": {"type": "zoom", "join_url": "https://zoom.example/j/1", "status": "pushed"},
-        "invitees_counter": {"total": 1, "active": 1, "limit": 1},
-        "created_at": "2025-12-01T10:00:00.000000Z",
-        "updated_at": "2025-12-01T10:00:00.000000Z",
-        "event_memberships": [{"user": f"{base}/users/U1", "user_email": "host@example.com"}],
-        "event_guests": [],
-    }
+SIGNING_KEY = "quickstart-signing-key"
 
 
-def stand_in_api() -> web.Application:
-    def base(request: web.Request) -> str:
-        return f"{request.scheme}://{request.host}"
+async def start_receiver(received: list[WebhookEvent]) -> tuple[web.AppRunner, str]:
+    """A local webhook endpoint that verifies signatures and records deliveries."""
+    receiver = WebhookReceiver(SIGNING_KEY)
 
-    def headers() -> dict[str, str]:
-        return {
-            "X-RateLimit-Limit": "500",
-            "X-RateLimit-Remaining": "499",
-            "X-RateLimit-Reset": "60",
-        }
+    @receiver.on("invitee.canceled")
+    async def on_canceled(event: WebhookEvent) -> None:
+        received.append(event)
 
-    async def me(request: web.Request) -> web.Response:
-        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
-            return web.json_response(
-                {"title": "Unauthenticated", "message": "The access token is invalid"}, status=401
-            )
-        user = {
-            "uri": f"{base(request)}/users/U1",
-            "name": "Quick Start",
-            "email": "host@example.com",
-            "timezone": "Europe/London",
-            "current_organization": f"{base(request)}/organizations/ORG1",
-        }
-        return web.json_response({"resource": user}, headers=headers())
-
-    async def events(request: web.Request) -> web.Response:
-        count = int(request.query.get("count", "20"))
-        offset = int(request.query.get("page_token", "0"))
-        items = [_event(base(request), i) for i in range(offset, min(offset + count, EVENTS))]
-        following = str(offset + count) if offset + count < EVENTS else None
-        pagination = {
-            "count": count,
-            "next_page": None,
-            "previous_page": None,
-            "next_page_token": following,
-            "previous_page_token": None,
-        }
-        return web.json_response({"collection": items, "pagination": pagination}, headers=headers())
-
-    async def missing(request: web.Request) -> web.Response:
-        return web.json_response(
-            {
-                "title": "Resource Not Found",
-                "message": "The server could not find the requested resource.",
-            },
-            status=404,
-        )
-
-    app = web.Application()
-    app.router.add_get("/users/me", me)
-    app.router.add_get("/scheduled_events", events)
-    app.router.add_get("/scheduled_events/{uuid}", missing)
-    return app
-
-
-async def main() -> None:
-    runner = web.AppRunner(stand_in_api())
+    runner = web.AppRunner(receiver.app())
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
+    return runner, f"http://127.0.0.1:{port}{receiver.path}"
+
+
+async def main() -> None:
+    received: list[WebhookEvent] = []
+    runner, callback_url = await start_receiver(received)
     try:
-        async with Calendly(token=TOKEN, base_url=f"http://127.0.0.1:{port}") as client:
+        async with (
+            MockCalendly(seed=42, users=4, event_types=3, events=600) as mock,
+            Calendly(token=mock.token, base_url=mock.url) as client,
+        ):
             me = await client.users.me()
-            print(f"me: {me.name} <{me.email}> in {me.timezone}")
+            print(f"me: {me.name} <{me.email}>, organization {me.current_organization}")
             rate = client.last_response.rate_limit if client.last_response else None
             if rate is not None:
                 print(f"rate limit: {rate.remaining} of {rate.limit} requests left this minute")
-            active = pages = 0
-            async for page in client.scheduled_events.list(
-                organization=me.current_organization or ""
-            ).pages():
+
+            organization = me.current_organization or mock.organization_uri
+            statuses: Counter[str] = Counter()
+            pages = 0
+            async for page in client.scheduled_events.list(organization=organization).pages():
                 pages += 1
-                active += sum(event.status == "active" for event in page.items)
-            print(f"scheduled events: {active} active over {pages} pages of up to 100")
+                statuses.update(event.status or "unknown" for event in page.items)
+            print(f"scheduled events: {dict(statuses)} over {pages} pages of up to 100")
+
+            event_type = (await client.event_types.list(user=me.uri).collect(limit=1))[0]
+            now = datetime.now(UTC)
+            slots = await client.event_types.available_times(
+                event_type.uri, now + timedelta(hours=1), now + timedelta(days=45)
+            )
+            print(f"'{event_type.name}': {len(slots)} open slots in the next 45 days "
+                  "(fetched as two windows: Calendly allows 31 days per request)")
+
+            await client.webhooks.ensure(
+                callback_url,
+                ["invitee.canceled"],
+                organization,
+                "organization",
+                signing_key=SIGNING_KEY,
+            )
+            upcoming = client.scheduled_events.list(
+                organization=organization, status="active", min_start_time=now
+            )
+            async for event in upcoming:
+                if event.invitees_counter and event.invitees_counter.active:
+                    await client.scheduled_events.cancel(event.uri, reason="quick start")
+                    break
+            await mock.deliverer.drain()
+            for delivery in received:
+                payload = delivery.payload
+                assert isinstance(payload, InviteePayload)
+                print(f"webhook: signed {delivery.event} for {payload.email}, verified")
+
             try:
-                await client.scheduled_events.get("NOPE")
+                await client.scheduled_events.get("NO-SUCH-EVENT")
             except NotFoundError as error:
                 print(f"typed error: {type(error).__name__}: {error.status} {error.title}")
     finally:
