@@ -23,11 +23,15 @@ from .resources.activity_log import ActivityLog
 from .resources.availability import AvailabilitySchedules, BusyTimes
 from .resources.data_compliance import DataCompliance
 from .resources.event_types import EventTypes
+from .resources.groups import GroupRelationships, Groups
+from .resources.locations import Locations
+from .resources.no_shows import InviteeNoShows
 from .resources.organizations import (
     OrganizationInvitations,
     OrganizationMemberships,
     Organizations,
 )
+from .resources.outgoing_communications import OutgoingCommunications
 from .resources.routing_forms import RoutingForms, RoutingFormSubmissions
 from .resources.scheduled_events import Invitees, ScheduledEvents
 from .resources.scheduling import SchedulingLinks, Shares
@@ -121,6 +125,11 @@ class Calendly:
         self.shares = Shares(transport)
         self.data_compliance = DataCompliance(transport)
         self.activity_log = ActivityLog(transport)
+        self.groups = Groups(transport)
+        self.group_relationships = GroupRelationships(transport)
+        self.invitee_no_shows = InviteeNoShows(transport)
+        self.locations = Locations(transport)
+        self.outgoing_communications = OutgoingCommunications(transport)
 
     def __repr__(self) -> str:
         return f"Calendly(base_url={self.base_url!r}, auth={self._transport.auth!r})"

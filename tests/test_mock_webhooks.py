@@ -10,6 +10,8 @@ subscription with a signing key gets a ``Calendly-Webhook-Signature`` header.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -66,6 +68,16 @@ async def mock() -> AsyncIterator[MockCalendly]:
 async def receiver(serve: Serve) -> tuple[Receiver, str]:
     receiver = Receiver()
     return receiver, await serve(receiver.app())
+
+
+def independent_hmac_matches(header: str, body: bytes, key: str) -> bool:
+    """Check ``t=<unix>,v1=<hex>`` with hmac/hashlib directly, not the SDK's verifier:
+    v1 = HMAC-SHA256(key, f"{t}." + raw body) in lower-case hex (reference §7.3)."""
+    parts = dict(item.split("=", 1) for item in header.split(","))
+    assert set(parts) == {"t", "v1"}, header
+    assert int(parts["t"]) == int(clock())
+    expected = hmac.new(key.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256)
+    return hmac.compare_digest(parts["v1"], expected.hexdigest())
 
 
 async def subscribe(mock: MockCalendly, **body: Any) -> dict[str, Any]:
@@ -127,8 +139,12 @@ async def test_cancellation_notifies_every_covering_subscription(
     assert payload["cancellation"]["reason"] == "moved"
     assert payload["scheduled_event"]["uri"] == event.uri
     assert payload["scheduled_event"]["status"] == "canceled"
-    headers, body = next((h, b) for path, h, b in inbox.received if path == "org")
-    verify_signature(body, headers["Calendly-Webhook-Signature"], KEY, now=clock())
+    signed = [(h, b) for path, h, b in inbox.received if path == "org"]
+    assert len(signed) == len(active)
+    for headers, body in signed:
+        assert independent_hmac_matches(headers["Calendly-Webhook-Signature"], body, KEY)
+        assert not independent_hmac_matches(headers["Calendly-Webhook-Signature"], body + b" ", KEY)
+        verify_signature(body, headers["Calendly-Webhook-Signature"], KEY, now=clock())
     unsigned = next(h for path, h, _ in inbox.received if path == "host")
     assert "Calendly-Webhook-Signature" not in unsigned
 

@@ -9,12 +9,14 @@ the invitees with those emails, or the events in a time range (reference §6.10)
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..errors import InvalidInputError
 from ..models.activity_log import ActivityLogActor, ActivityLogActorOrganization, ActivityLogEntry
+from ..models.event_types import EventType
 from ..models.invitees import Invitee, Tracking
 from ..models.routing_forms import RoutingFormSubmission, SubmissionAnswer, SubmissionResult
 from ..models.scheduled_events import (
@@ -27,13 +29,14 @@ from ._context import MockContext
 from ._http import forbidden, not_found
 from ._notify import notify_invitee, notify_submission
 from ._seed_events import event_location
-from ._store import Store
+from ._store import Store, new_uuid
 
 __all__ = [
     "book",
     "cancel_event",
     "delete_event_data",
     "delete_invitee_data",
+    "draft_booking",
     "record_activity",
     "submit_routing_form",
 ]
@@ -94,6 +97,59 @@ def cancel_event(ctx: MockContext, event_uuid: str, reason: str | None) -> Cance
     return cancellation
 
 
+def draft_booking(
+    store: Store,
+    event_type: EventType,
+    start_time: datetime,
+    email: str,
+    name: str,
+    *,
+    now: datetime,
+    rng: random.Random,
+    timezone: str = "UTC",
+) -> tuple[ScheduledEvent, Invitee]:
+    """A new event of ``event_type`` with one active invitee, not stored (ids from ``rng``)."""
+    owner = (event_type.profile.owner if event_type.profile else None) or store.owner.uri
+    host = store.users[owner.rsplit("/", 1)[-1]]
+    uuid = new_uuid(rng)
+    uri = store.uri("scheduled_events", uuid)
+    config = event_type.locations[0] if event_type.locations else None
+    end = start_time + timedelta(minutes=int(event_type.duration or 30))
+    kind = (config.kind if config else None) or "custom"
+    event = ScheduledEvent(
+        uri=uri,
+        name=event_type.name,
+        status="active",
+        booking_method="instant",
+        start_time=start_time,
+        end_time=end,
+        event_type=event_type.uri,
+        location=event_location(kind, config, uuid, rng),
+        invitees_counter=InviteesCounter(total=1, active=1, limit=1),
+        created_at=now,
+        updated_at=now,
+        event_memberships=[
+            EventMembership(user=host.uri, user_email=host.email, user_name=host.name)
+        ],
+    )
+    invitee_uuid = new_uuid(rng)
+    invitee = Invitee(
+        uri=f"{uri}/invitees/{invitee_uuid}",
+        email=email,
+        name=name,
+        status="active",
+        timezone=timezone,
+        event=uri,
+        created_at=now,
+        updated_at=now,
+        tracking=Tracking(),
+        rescheduled=False,
+        cancel_url=f"{store.base_url}/cancellations/{invitee_uuid}",
+        reschedule_url=f"{store.base_url}/reschedulings/{invitee_uuid}",
+    )
+    return event, invitee
+
+
 def book(
     ctx: MockContext,
     event_type_uuid: str,
@@ -112,44 +168,8 @@ def book(
         raise InvalidInputError("start_time must be an aware datetime")
     if not email or "@" not in email or not name:
         raise InvalidInputError("email and name are required")
-    owner = (event_type.profile.owner if event_type.profile else None) or store.owner.uri
-    host = store.users[owner.rsplit("/", 1)[-1]]
-    now = ctx.now()
-    uuid = store.new_uuid()
-    uri = store.uri("scheduled_events", uuid)
-    config = event_type.locations[0] if event_type.locations else None
-    end = start_time + timedelta(minutes=int(event_type.duration or 30))
-    kind = (config.kind if config else None) or "custom"
-    event = ScheduledEvent(
-        uri=uri,
-        name=event_type.name,
-        status="active",
-        booking_method="instant",
-        start_time=start_time,
-        end_time=end,
-        event_type=event_type.uri,
-        location=event_location(kind, config, uuid, store.rng),
-        invitees_counter=InviteesCounter(total=1, active=1, limit=1),
-        created_at=now,
-        updated_at=now,
-        event_memberships=[
-            EventMembership(user=host.uri, user_email=host.email, user_name=host.name)
-        ],
-    )
-    invitee_uuid = store.new_uuid()
-    invitee = Invitee(
-        uri=f"{uri}/invitees/{invitee_uuid}",
-        email=email,
-        name=name,
-        status="active",
-        timezone=timezone,
-        event=uri,
-        created_at=now,
-        updated_at=now,
-        tracking=Tracking(),
-        rescheduled=False,
-        cancel_url=f"{store.base_url}/cancellations/{invitee_uuid}",
-        reschedule_url=f"{store.base_url}/reschedulings/{invitee_uuid}",
+    event, invitee = draft_booking(
+        store, event_type, start_time, email, name, now=ctx.now(), rng=store.rng, timezone=timezone
     )
     store.add_event(event, [invitee])
     notify_invitee(ctx, "invitee.created", event, invitee)

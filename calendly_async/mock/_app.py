@@ -6,11 +6,19 @@ from aiohttp import web
 
 from . import (
     _oauth,
+    _routes_communications,
     _routes_compliance,
+    _routes_event_type_settings,
+    _routes_event_type_write,
     _routes_event_types,
     _routes_events,
     _routes_forms,
+    _routes_groups,
+    _routes_invitees,
+    _routes_locations,
+    _routes_no_shows,
     _routes_org,
+    _routes_sample,
     _routes_scheduling,
     _routes_webhooks,
 )
@@ -27,8 +35,16 @@ _TABLES = (
     _routes_events.routes,
     _routes_forms.routes,
     _routes_webhooks.routes,
+    _routes_sample.routes,
     _routes_scheduling.routes,
     _routes_compliance.routes,
+    _routes_groups.routes,
+    _routes_no_shows.routes,
+    _routes_event_type_write.routes,
+    _routes_event_type_settings.routes,
+    _routes_locations.routes,
+    _routes_communications.routes,
+    _routes_invitees.routes,
     _oauth.routes,
 )
 

@@ -11,6 +11,8 @@ The OAuth endpoints take client credentials instead and spend no API budget.
 
 from __future__ import annotations
 
+import logging
+
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
@@ -18,6 +20,8 @@ from ._context import context
 from ._http import ApiError, error_response, not_found, unauthenticated
 
 __all__ = ["auth_middleware", "envelope_middleware", "is_oauth_path"]
+
+logger = logging.getLogger("calendly_async.mock")
 
 
 def is_oauth_path(path: str) -> bool:
@@ -33,22 +37,38 @@ def _http_error(exc: web.HTTPException) -> web.Response:
     return error_response(exc.status, exc.reason, exc.text or exc.reason)
 
 
+def _stamp(request: web.Request, response: web.StreamResponse) -> None:
+    """Add ``X-Request-Id`` and the ``X-RateLimit-*`` headers (kept when already set)."""
+    if response.prepared:
+        return
+    ctx = context(request)
+    response.headers["X-Request-Id"] = ctx.next_request_id()
+    for name, value in ctx.limiter.headers().items():
+        response.headers.setdefault(name, value)
+
+
 @web.middleware
 async def envelope_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Render ``ApiError``/HTTP errors as Calendly bodies; add request id and rate headers."""
-    ctx = context(request)
+    """Render ``ApiError``/HTTP errors as Calendly bodies; add request id and rate headers.
+
+    Redirects (``/oauth/authorize``) get the headers too, and a handler that fails
+    unexpectedly answers Calendly's 500 body (logged) rather than aiohttp's text.
+    """
     try:
         response = await handler(request)
     except ApiError as exc:
         response = exc.response()
     except web.HTTPException as exc:
         if exc.status < 400:
+            _stamp(request, exc)
             raise
         response = _http_error(exc)
-    if not response.prepared:
-        response.headers["X-Request-Id"] = ctx.next_request_id()
-        for name, value in ctx.limiter.headers().items():
-            response.headers.setdefault(name, value)
+    except Exception:
+        logger.exception("mock handler failed: %s %s", request.method, request.path)
+        response = error_response(
+            500, "Internal Server Error", "The server encountered an unexpected condition."
+        )
+    _stamp(request, response)
     return response
 
 

@@ -53,6 +53,9 @@ async def create_scheduling_link(request: web.Request) -> web.Response:
     """A single-use booking link for an event type (201)."""
     store = context(request).store
     body = await json_body(request)
+    # Calendly rule: max_event_count, owner and owner_type are all required.
+    if body.get("max_event_count") is None:
+        raise bad_request("max_event_count", "is required")
     if body.get("max_event_count") not in (1, "1"):
         raise bad_request("max_event_count", "must be 1")
     event_type = _event_type(store, body_str(body, "owner") or "")

@@ -37,7 +37,7 @@ from ._notify import ORGANIZATION_ONLY_EVENTS, USER_ONLY_EVENTS, WEBHOOK_EVENTS
 from ._paging import micros
 from ._store import Store
 
-__all__ = ["routes"]
+__all__ = ["SCOPES", "routes", "scope_owner"]
 
 routes = web.RouteTableDef()
 
@@ -45,7 +45,7 @@ SCOPES = ("organization", "user", "group")
 _CREATED = {"created_at": lambda item: micros(item.created_at)}
 
 
-def _scope_owner(
+def scope_owner(
     store: Store, scope: str, user: str | None, group: str | None
 ) -> tuple[str | None, str | None]:
     """The user and group URIs a scope needs (400 when missing)."""
@@ -93,7 +93,7 @@ async def create_webhook(request: web.Request) -> web.Response:
     scope = body_str(body, "scope") or ""
     if scope not in SCOPES:
         raise bad_request("scope", f"must be one of {', '.join(SCOPES)}")
-    user_uri, group_uri = _scope_owner(
+    user_uri, group_uri = scope_owner(
         store, scope, body_str(body, "user", need=False), body_str(body, "group", need=False)
     )
     _check_events(events, scope)
@@ -132,7 +132,7 @@ async def list_webhooks(request: web.Request) -> web.Response:
     scope = choice_param(request, "scope", SCOPES)
     if scope is None:
         raise bad_request("scope", "is required")
-    user_uri, group_uri = _scope_owner(
+    user_uri, group_uri = scope_owner(
         store, scope, optional(request, "user"), optional(request, "group")
     )
 

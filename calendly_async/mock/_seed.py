@@ -86,8 +86,8 @@ def build_store(base_url: str, config: SeedConfig) -> Store:
     start = (config.start or datetime(2026, 1, 1, tzinfo=UTC)).astimezone(UTC)
     _organization(store, rng, start)
     _users(store, rng, config.users, start)
-    _groups(store)
     _invitations(store, rng, start)
+    _groups(store, start)
     _schedules(store, start, config.days)
     _event_types(store, rng, config, start)
     _external_busy(store, rng, start, config.days)
@@ -148,12 +148,22 @@ def _users(store: Store, rng: random.Random, count: int, start: datetime) -> Non
     store.owner_uuid = next(iter(store.users))
 
 
-def _groups(store: Store) -> None:
+def _groups(store: Store, start: datetime) -> None:
     uuids = list(store.users)
+    pending = [uuid for uuid, i in store.invitations.items() if i.status == "pending"]
     for index, name in enumerate(("Sales", "Support")):
         members = set(uuids[index::2]) or {store.owner_uuid}
         uuid = f"GROUP{index:011d}"
-        store.groups[uuid] = Group(uri=store.uri("groups", uuid), name=name, members=members)
+        store.groups[uuid] = Group(
+            uri=store.uri("groups", uuid),
+            name=name,
+            members=members,
+            # The organization's admin (second user) also administers Sales, and
+            # the pending invitation sits in Sales: both relationship owner types.
+            admins=set(uuids[1:2]) if index == 0 else set(),
+            invitations=set(pending) if index == 0 else set(),
+            created_at=start - timedelta(days=300 - index),
+        )
 
 
 def _invitations(store: Store, rng: random.Random, start: datetime) -> None:

@@ -77,11 +77,13 @@ class MockCalendly:
     client_id, client_secret:
         The OAuth app the mock's ``/oauth/*`` endpoints know.
     webhook_retry_delays:
-        Seconds between webhook delivery attempts.
+        Seconds to wait before each retry of a failed webhook delivery (the
+        default doubles each time, like Calendly's exponential back-off).
     clock:
         Unix seconds: token expiry, rate-limit windows, "now" for past/future rules.
     sleep:
-        Awaited for injected latency (tests pass a recording fake).
+        Awaited for injected latency and between webhook delivery retries
+        (tests pass a recording fake).
 
     Raises
     ------
@@ -127,7 +129,7 @@ class MockCalendly:
         self.host = host
         self.port = port
         self.token = token or f"mock_pat_{secrets.token_urlsafe(24)}"
-        self.deliverer = Deliverer(retry_delays=webhook_retry_delays, clock=clock)
+        self.deliverer = Deliverer(retry_delays=webhook_retry_delays, sleep=sleep, clock=clock)
         self._ctx = MockContext(
             store=Store(""),
             tokens=TokenRegistry(self.token, clock),

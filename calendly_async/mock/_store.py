@@ -11,6 +11,7 @@ import base64
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -36,12 +37,19 @@ def new_uuid(rng: random.Random) -> str:
 
 @dataclass(slots=True)
 class Group:
-    """A group of the organization; only used to scope ``GET /scheduled_events?group=``."""
+    """A group of the organization: served by ``GET /groups`` (its relationships by
+    ``GET /group_relationships``), and scopes ``GET /scheduled_events?group=`` and
+    group webhooks."""
 
     uri: str
     name: str
     members: set[str] = field(default_factory=set)
     """UUIDs of the member users."""
+    admins: set[str] = field(default_factory=set)
+    """UUIDs of the users who administer the group (``role: admin`` relationships)."""
+    invitations: set[str] = field(default_factory=set)
+    """UUIDs of organization invitations placed in the group (shown while pending)."""
+    created_at: datetime | None = None
 
 
 class Store:

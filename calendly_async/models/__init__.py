@@ -15,12 +15,24 @@ from .availability import (
     BusyTimeEvent,
     UserBusyTime,
 )
+from .event_type_settings import (
+    EventTypeAvailabilityRules,
+    EventTypeAvailabilitySchedule,
+    EventTypeMembership,
+    OneOffDateSetting,
+    OneOffSpot,
+)
 from .event_types import (
     CustomQuestion,
     EventType,
     EventTypeAvailableTime,
     EventTypeProfile,
     LocationConfiguration,
+)
+from .groups import (
+    Group,
+    GroupRelationship,
+    GroupRelationshipOwner,
 )
 from .invitees import (
     Invitee,
@@ -30,10 +42,19 @@ from .invitees import (
     Reconfirmation,
     Tracking,
 )
+from .locations import (
+    MeetingLocation,
+)
+from .no_shows import (
+    InviteeNoShow,
+)
 from .organizations import (
     Organization,
     OrganizationInvitation,
     OrganizationMembership,
+)
+from .outgoing_communications import (
+    OutgoingCommunication,
 )
 from .routing_forms import (
     RoutingForm,
@@ -79,17 +100,28 @@ __all__ = [
     "EventGuest",
     "EventMembership",
     "EventType",
+    "EventTypeAvailabilityRules",
+    "EventTypeAvailabilitySchedule",
     "EventTypeAvailableTime",
+    "EventTypeMembership",
     "EventTypeProfile",
+    "Group",
+    "GroupRelationship",
+    "GroupRelationshipOwner",
     "Invitee",
+    "InviteeNoShow",
     "InviteesCounter",
     "Location",
     "LocationConfiguration",
+    "MeetingLocation",
     "Model",
     "NoShow",
+    "OneOffDateSetting",
+    "OneOffSpot",
     "Organization",
     "OrganizationInvitation",
     "OrganizationMembership",
+    "OutgoingCommunication",
     "Payment",
     "QuestionAndAnswer",
     "Reconfirmation",

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from .._params import TimeArg, time_range
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .._params import TimeArg, format_time, time_range
 from ..errors import InvalidInputError
-from ..models.invitees import Invitee
+from ..models.event_types import LocationConfiguration
+from ..models.invitees import Invitee, QuestionAndAnswer, Tracking
 from ..models.scheduled_events import Cancellation, ScheduledEvent
 from ..pagination import Paginator
 from ._base import DEFAULT_PAGE_SIZE, Resource
+from ._inputs import check_name, check_timezone, location_body, plain, plain_list
 
 __all__ = ["Invitees", "ScheduledEvents"]
 
 _MAX_REASON = 10_000
 """Calendly rule: a cancellation ``reason`` is at most 10,000 characters."""
+
+MAX_EVENT_GUESTS = 10
+"""Calendly rule: ``POST /invitees`` takes at most 10 ``event_guests``."""
 
 
 class ScheduledEvents(Resource):
@@ -159,3 +167,137 @@ class Invitees(Resource):
         event = self._uuid(event_uuid, "scheduled_events")
         invitee = self._uuid(invitee_uuid, "invitees", what="invitee")
         return await self._get(f"/scheduled_events/{event}/invitees/{invitee}", Invitee)
+
+    async def create(
+        self,
+        event_type: str,
+        start_time: TimeArg,
+        *,
+        email: str,
+        timezone: str,
+        name: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        location: LocationConfiguration | Mapping[str, Any] | None = None,
+        questions_and_answers: Sequence[QuestionAndAnswer | Mapping[str, Any]] | None = None,
+        tracking: Tracking | Mapping[str, Any] | None = None,
+        event_guests: Sequence[str] | None = None,
+        text_reminder_number: str | None = None,
+    ) -> Invitee:
+        """Book an invitee into an open slot: the Scheduling API (``POST /invitees``).
+
+        Calendly answers 201 with the new ``Invitee`` (``scheduling_method`` is
+        ``api``) and sends its usual notifications; ``invitee.created``
+        webhooks fire. Paid plans only (403 otherwise), with tight rate limits
+        of its own (reference §4).
+
+        **Never retried after a 5xx or a read timeout**, whatever the client's
+        ``RetryPolicy`` says: Calendly has no idempotency keys, so a retry could
+        book twice. Only a 429 or a connection that never reached the server is
+        retried. After a ``ServerError`` or ``ReadTimeout``, check with
+        ``client.scheduled_events.list(invitee_email=...)`` before trying again.
+
+        Parameters
+        ----------
+        event_type:
+            The event type's UUID or URI.
+        start_time:
+            An open slot's exact start (copy it from
+            ``client.event_types.available_times()``); aware datetime or ISO-8601.
+        email, timezone:
+            The invitee's address and IANA time zone.
+        name, first_name, last_name:
+            ``name`` or ``first_name`` is required.
+        location:
+            ``{"kind": ..., "location": ...}`` matching the event type's location;
+            ``physical``, ``outbound_call``, ``ask_invitee`` and ``custom`` need
+            ``location`` text. Omit it when the event type has none.
+        questions_and_answers:
+            ``QuestionAndAnswer`` models or dicts with ``question`` (the exact
+            custom question name), ``answer`` and ``position``; every required
+            question must be answered.
+        tracking:
+            A ``Tracking`` model or dict of UTM / Salesforce values.
+        event_guests:
+            Up to 10 guest email addresses.
+        text_reminder_number:
+            A phone number for SMS reminders.
+
+        Raises
+        ------
+        InvalidInputError
+            A required argument is missing, ``start_time`` is naive, ``timezone``
+            is unknown, or a rule above is broken.
+        """
+        body = {
+            "event_type": self._uri(event_type, "event_types"),
+            "start_time": format_time(start_time, what="start_time"),
+            "invitee": _invitee_body(
+                email, timezone, name, first_name, last_name, text_reminder_number
+            ),
+            "location": location_body(location, booking=True) if location is not None else None,
+            "questions_and_answers": _answers(questions_and_answers),
+            "tracking": plain(tracking),
+            "event_guests": _guests(event_guests),
+        }
+        # Calendly rule (reference §4): POST /invitees has no idempotency key, so
+        # it is never repeated after a 5xx, a read timeout or a dropped connection,
+        # even when the client's policy allows unsafe retries.
+        policy = self._transport.retry.with_changes(retry_unsafe=False, retry_on_all_errors=False)
+        return await self._send("POST", "/invitees", Invitee, body, retry=policy)
+
+
+def _invitee_body(
+    email: str,
+    timezone: str,
+    name: str | None,
+    first_name: str | None,
+    last_name: str | None,
+    text_reminder_number: str | None,
+) -> dict[str, str]:
+    """Calendly rule (reference §6.6): ``email``, ``timezone`` and ``name`` or
+    ``first_name`` are required."""
+    if not isinstance(email, str) or "@" not in email:
+        raise InvalidInputError(f"email must be an email address, not {email!r}")
+    if name is None and first_name is None:
+        raise InvalidInputError("name or first_name is required")
+    fields = {
+        "email": email.strip(),
+        "timezone": check_timezone(timezone),
+        "name": check_name(name) if name is not None else None,
+        "first_name": check_name(first_name, "first_name") if first_name is not None else None,
+        "last_name": check_name(last_name, "last_name") if last_name is not None else None,
+        "text_reminder_number": text_reminder_number,
+    }
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def _answers(
+    values: Sequence[QuestionAndAnswer | Mapping[str, Any]] | None,
+) -> list[Any] | None:
+    """Calendly rule (reference §6.6): each answer has ``question``, ``answer`` and
+    an integer ``position``."""
+    answers = plain_list(values, "questions_and_answers")
+    for item in answers or []:
+        position = item.get("position")
+        if not item.get("question") or item.get("answer") is None:
+            raise InvalidInputError("every answer needs question and answer")
+        if isinstance(position, bool) or not isinstance(position, int):
+            raise InvalidInputError(f"every answer needs an integer position, not {position!r}")
+    return answers
+
+
+def _guests(values: Sequence[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    if isinstance(values, str) or not isinstance(values, Sequence):
+        raise InvalidInputError("event_guests must be a list of email addresses")
+    guests = list(values)
+    if len(guests) > MAX_EVENT_GUESTS:
+        raise InvalidInputError(
+            f"event_guests has {len(guests)} addresses; the limit is {MAX_EVENT_GUESTS}"
+        )
+    for guest in guests:
+        if not isinstance(guest, str) or "@" not in guest:
+            raise InvalidInputError(f"every event guest must be an email address, not {guest!r}")
+    return guests
