@@ -59,6 +59,8 @@ _KINDS_NEEDING_TEXT = frozenset({"physical", "outbound_call", "ask_invitee", "cu
 _MAX_ONE_OFF_DAYS = 365
 _CLOCK = re.compile(r"^\d\d:\d\d$")
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
 
 def plain(value: Any) -> Any:
     """A model or mapping as JSON-ready builtins, with unset (``None``) fields left out.
@@ -150,7 +152,8 @@ def iso_date(value: object, what: str) -> str:
         raise InvalidInputError(f"{what} must be a date, not a datetime ({value!r})")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str):
+    # Only the extended form: date.fromisoformat also takes "20190102" and "2019-W01-1".
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
         try:
             return date.fromisoformat(value.strip()).isoformat()
         except ValueError:

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-
-import msgspec
 
 from ..errors import InvalidInputError
 from ..models.availability import AvailabilityRuleSet
 from ..models.event_types import LocationConfiguration
 from ..models.scheduling import SchedulingLink, Share
 from ._base import Resource
+from ._inputs import iso_date, plain
 
 __all__ = ["SchedulingLinks", "Shares"]
 
 DateArg = date | str
 """A ``datetime.date`` or a ``"YYYY-MM-DD"`` string."""
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # Calendly rule (reference §6.7, POST /shares): fixed periods need both dates,
 # moving periods need ``max_booking_time``.
@@ -111,7 +108,8 @@ class Shares(Resource):
             type, a date is malformed or ``end_date`` precedes ``start_date``, or
             ``event_type`` is malformed.
         """
-        start, end = _date(start_date, "start_date"), _date(end_date, "end_date")
+        start = None if start_date is None else iso_date(start_date, "start_date")
+        end = None if end_date is None else iso_date(end_date, "end_date")
         _check_period(period_type, start, end, max_booking_time)
         body = {
             "event_type": self._uri(event_type, "event_types"),
@@ -123,8 +121,8 @@ class Shares(Resource):
             "end_date": end,
             "max_booking_time": max_booking_time,
             "hide_location": hide_location,
-            "location_configurations": _plain(location_configurations),
-            "availability_rule": _plain(availability_rule),
+            "location_configurations": plain(location_configurations),
+            "availability_rule": plain(availability_rule),
         }
         return await self._send("POST", "/shares", Share, body)
 
@@ -137,22 +135,6 @@ def _positive_int(value: int | str, name: str) -> int:
     return value
 
 
-def _date(value: DateArg | None, name: str) -> str | None:
-    """``"YYYY-MM-DD"`` from a date or string; refuses datetimes and other formats."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        raise InvalidInputError(f"{name} must be a date, not a datetime ({value!r})")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str) and _ISO_DATE.match(value):
-        try:
-            return date.fromisoformat(value).isoformat()
-        except ValueError:
-            pass
-    raise InvalidInputError(f"{name} {value!r} is not a date in YYYY-MM-DD form")
-
-
 def _check_period(
     period_type: str | None, start: str | None, end: str | None, max_booking_time: int | None
 ) -> None:
@@ -162,18 +144,3 @@ def _check_period(
         raise InvalidInputError(f'max_booking_time is required when period_type is "{period_type}"')
     if start is not None and end is not None and end < start:
         raise InvalidInputError(f"end_date {end} is before start_date {start}")
-
-
-def _plain(value: Any) -> Any:
-    """Models and dicts as JSON-ready builtins, with unset (``None``) fields left out."""
-    if value is None:
-        return None
-    return _drop_none(msgspec.to_builtins(value))
-
-
-def _drop_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_drop_none(item) for item in value]
-    return value
