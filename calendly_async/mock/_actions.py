@@ -26,7 +26,7 @@ from ..models.scheduled_events import (
     ScheduledEvent,
 )
 from ._context import MockContext
-from ._http import forbidden, not_found
+from ._http import forbidden, lookup
 from ._notify import notify_invitee, notify_submission
 from ._seed_events import event_location
 from ._store import Store, new_uuid
@@ -70,9 +70,7 @@ def record_activity(
 def cancel_event(ctx: MockContext, event_uuid: str, reason: str | None) -> Cancellation:
     """Cancel an event as its host, cancel its active invitees, fire ``invitee.canceled``."""
     store = ctx.store
-    event = store.events.get(event_uuid)
-    if event is None:
-        raise not_found()
+    event = lookup(store.events, event_uuid)
     if event.status == "canceled":
         raise forbidden("Event is already canceled")
     now = ctx.now()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from aiohttp import web
@@ -34,6 +34,7 @@ __all__ = [
     "json_body",
     "json_response",
     "list_param",
+    "lookup",
     "no_content",
     "not_found",
     "optional",
@@ -49,6 +50,8 @@ _ENCODER = msgspec.json.Encoder()
 
 INVALID_TITLE = "Invalid Argument"
 INVALID_MESSAGE = "The supplied parameters are invalid."
+
+T = TypeVar("T")
 
 
 class ApiError(Exception):
@@ -114,6 +117,14 @@ def forbidden(message: str) -> ApiError:
 def not_found() -> ApiError:
     """Calendly's 404 for an unknown resource."""
     return ApiError(404, "Resource Not Found", "The server could not find the requested resource.")
+
+
+def lookup(items: Mapping[str, T], key: str) -> T:
+    """``items[key]``, or Calendly's 404 when there is no such resource."""
+    found = items.get(key)
+    if found is None:
+        raise not_found()
+    return found
 
 
 def conflict(message: str) -> ApiError:

@@ -30,7 +30,15 @@ from ..models.event_type_settings import (
 )
 from ..models.event_types import EventType
 from ._context import context
-from ._http import bad_request, json_body, json_response, not_found, required, resource, uuid_of
+from ._http import (
+    bad_request,
+    json_body,
+    json_response,
+    lookup,
+    required,
+    resource,
+    uuid_of,
+)
 from ._listing import check_user, list_response
 from ._paging import micros
 from ._store import Store
@@ -44,9 +52,7 @@ _CREATED = {"created_at": lambda item: micros(item.created_at)}
 
 def _event_type(store: Store, uri: str) -> tuple[str, EventType]:
     uuid = uuid_of(uri)
-    event_type = store.event_types.get(uuid)
-    if event_type is None:
-        raise not_found()
+    event_type = lookup(store.event_types, uuid)
     return uuid, event_type
 
 

@@ -15,7 +15,7 @@ from ._http import (
     bad_request,
     bool_param,
     collection,
-    not_found,
+    lookup,
     optional,
     required,
     resource,
@@ -92,9 +92,7 @@ async def list_event_types(request: web.Request) -> web.Response:
 @routes.get("/event_types/{uuid}")
 async def get_event_type(request: web.Request) -> web.Response:
     """One event type (deleted ones too, with ``deleted_at`` set)."""
-    event_type = context(request).store.event_types.get(request.match_info["uuid"])
-    if event_type is None:
-        raise not_found()
+    event_type = lookup(context(request).store.event_types, request.match_info["uuid"])
     return resource(event_type)
 
 
@@ -105,9 +103,7 @@ async def list_available_times(request: web.Request) -> web.Response:
     event_type_uri = required(request, "event_type")
     start, end = _time_range(request)
     check_range(start, end, AVAILABLE_TIMES_MAX_DAYS, now=ctx.now())
-    event_type = ctx.store.event_types.get(uuid_of(event_type_uri))
-    if event_type is None:
-        raise not_found()
+    event_type = lookup(ctx.store.event_types, uuid_of(event_type_uri))
     return collection(available_times(ctx.store, event_type, start, end, ctx.now()))
 
 
@@ -124,9 +120,7 @@ async def list_schedules(request: web.Request) -> web.Response:
 @routes.get("/user_availability_schedules/{uuid}")
 async def get_schedule(request: web.Request) -> web.Response:
     """One availability schedule."""
-    schedule = context(request).store.schedules.get(request.match_info["uuid"])
-    if schedule is None:
-        raise not_found()
+    schedule = lookup(context(request).store.schedules, request.match_info["uuid"])
     return resource(schedule)
 
 

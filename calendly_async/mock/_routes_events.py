@@ -14,7 +14,7 @@ from ._http import (
     bad_request,
     choice_param,
     json_body,
-    not_found,
+    lookup,
     optional,
     resource,
     time_param,
@@ -52,9 +52,7 @@ def _hosts(request: web.Request, store: Store) -> set[str] | None:
         check_organization(store, organization)
     hosts: set[str] | None = None
     if group is not None:
-        found = store.groups.get(uuid_of(group))
-        if found is None:
-            raise not_found()
+        found = lookup(store.groups, uuid_of(group))
         hosts = set(found.members)
     if user is not None:
         member = check_user(store, user)
@@ -102,9 +100,7 @@ async def list_events(request: web.Request) -> web.Response:
 
 def _event(request: web.Request) -> tuple[str, ScheduledEvent]:
     uuid = request.match_info["uuid"]
-    event = context(request).store.events.get(uuid)
-    if event is None:
-        raise not_found()
+    event = lookup(context(request).store.events, uuid)
     return uuid, event
 
 
@@ -148,7 +144,5 @@ async def list_invitees(request: web.Request) -> web.Response:
 async def get_invitee(request: web.Request) -> web.Response:
     """One invitee of an event."""
     uuid, _ = _event(request)
-    invitee = context(request).store.invitees[uuid].get(request.match_info["invitee_uuid"])
-    if invitee is None:
-        raise not_found()
+    invitee = lookup(context(request).store.invitees[uuid], request.match_info["invitee_uuid"])
     return resource(invitee)

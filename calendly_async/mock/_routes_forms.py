@@ -8,7 +8,7 @@ from aiohttp import web
 
 from ..models.routing_forms import RoutingForm, RoutingFormSubmission
 from ._context import context
-from ._http import not_found, required, resource, uuid_of
+from ._http import lookup, required, resource, uuid_of
 from ._listing import check_organization, list_response
 from ._paging import micros
 
@@ -34,9 +34,7 @@ async def list_forms(request: web.Request) -> web.Response:
 @routes.get("/routing_forms/{uuid}")
 async def get_form(request: web.Request) -> web.Response:
     """One routing form."""
-    form = context(request).store.routing_forms.get(request.match_info["uuid"])
-    if form is None:
-        raise not_found()
+    form = lookup(context(request).store.routing_forms, request.match_info["uuid"])
     return resource(form)
 
 
@@ -44,9 +42,7 @@ async def get_form(request: web.Request) -> web.Response:
 async def list_submissions(request: web.Request) -> web.Response:
     """Submissions of one form (``form`` required, a routing form URI); sort ``created_at``."""
     store = context(request).store
-    form = store.routing_forms.get(uuid_of(required(request, "form")))
-    if form is None:
-        raise not_found()
+    form = lookup(store.routing_forms, uuid_of(required(request, "form")))
 
     def load() -> Iterator[RoutingFormSubmission]:
         for submission in store.submissions.values():
@@ -59,7 +55,5 @@ async def list_submissions(request: web.Request) -> web.Response:
 @routes.get("/routing_form_submissions/{uuid}")
 async def get_submission(request: web.Request) -> web.Response:
     """One submission."""
-    submission = context(request).store.submissions.get(request.match_info["uuid"])
-    if submission is None:
-        raise not_found()
+    submission = lookup(context(request).store.submissions, request.match_info["uuid"])
     return resource(submission)

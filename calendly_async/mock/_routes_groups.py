@@ -19,7 +19,7 @@ from ..models.groups import Group as GroupModel
 from ..models.groups import GroupRelationship, GroupRelationshipOwner
 from ..models.organizations import OrganizationInvitation, OrganizationMembership
 from ._context import context
-from ._http import not_found, optional, required, resource, uuid_of
+from ._http import lookup, not_found, optional, required, resource, uuid_of
 from ._listing import check_organization, list_response
 from ._paging import micros
 from ._store import Group, Store
@@ -120,9 +120,7 @@ async def list_groups(request: web.Request) -> web.Response:
 async def get_group(request: web.Request) -> web.Response:
     """One group."""
     store = context(request).store
-    group = store.groups.get(request.match_info["uuid"])
-    if group is None:
-        raise not_found()
+    group = lookup(store.groups, request.match_info["uuid"])
     return resource(group_model(store, group))
 
 

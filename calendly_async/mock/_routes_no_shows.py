@@ -16,7 +16,16 @@ from aiohttp import web
 from ..models.invitees import Invitee, NoShow
 from ..models.no_shows import InviteeNoShow
 from ._context import context
-from ._http import bad_request, body_str, json_body, no_content, not_found, resource, uuid_of
+from ._http import (
+    bad_request,
+    body_str,
+    json_body,
+    lookup,
+    no_content,
+    not_found,
+    resource,
+    uuid_of,
+)
 from ._notify import notify_invitee
 from ._store import Store
 
@@ -31,9 +40,7 @@ def _invitee_by_uri(store: Store, uri: str) -> tuple[str, Invitee]:
     if len(segments) < 4 or segments[-4] != "scheduled_events" or segments[-2] != "invitees":
         raise bad_request("invitee", "must be an invitee URI")
     event_uuid, invitee_uuid = segments[-3], segments[-1]
-    invitee = store.invitees.get(event_uuid, {}).get(invitee_uuid)
-    if invitee is None:
-        raise not_found()
+    invitee = lookup(store.invitees.get(event_uuid, {}), invitee_uuid)
     return event_uuid, invitee
 
 

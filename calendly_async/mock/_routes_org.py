@@ -15,6 +15,7 @@ from ._http import (
     choice_param,
     forbidden,
     json_body,
+    lookup,
     no_content,
     not_found,
     optional,
@@ -80,9 +81,7 @@ async def list_memberships(request: web.Request) -> web.Response:
 def _membership(request: web.Request) -> tuple[str, OrganizationMembership]:
     store = context(request).store
     uuid = request.match_info["uuid"]
-    membership = store.memberships.get(uuid)
-    if membership is None:
-        raise not_found()
+    membership = lookup(store.memberships, uuid)
     return uuid, membership
 
 
@@ -174,9 +173,7 @@ async def create_invitation(request: web.Request) -> web.Response:
 def _invitation(request: web.Request) -> tuple[str, OrganizationInvitation]:
     _own_organization(request)
     uuid = request.match_info["uuid"]
-    invitation = context(request).store.invitations.get(uuid)
-    if invitation is None:
-        raise not_found()
+    invitation = lookup(context(request).store.invitations, uuid)
     return uuid, invitation
 
 

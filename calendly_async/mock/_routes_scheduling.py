@@ -19,7 +19,7 @@ from aiohttp import web
 from ..models.event_types import EventType
 from ..models.scheduling import SchedulingLink, Share, ShareOverride
 from ._context import context
-from ._http import bad_request, body_str, json_body, not_found, resource, uuid_of
+from ._http import bad_request, body_str, json_body, lookup, resource, uuid_of
 from ._store import Store
 
 __all__ = ["routes"]
@@ -32,9 +32,7 @@ MAX_DURATION = 720
 
 
 def _event_type(store: Store, uri: str) -> EventType:
-    event_type = store.event_types.get(uuid_of(uri))
-    if event_type is None:
-        raise not_found()
+    event_type = lookup(store.event_types, uuid_of(uri))
     return event_type
 
 

@@ -25,6 +25,7 @@ from ._http import (
     choice_param,
     conflict,
     json_body,
+    lookup,
     no_content,
     not_found,
     optional,
@@ -151,9 +152,7 @@ async def list_webhooks(request: web.Request) -> web.Response:
 
 def _webhook(request: web.Request) -> tuple[str, WebhookSubscription]:
     uuid = request.match_info["uuid"]
-    subscription = context(request).store.webhooks.get(uuid)
-    if subscription is None:
-        raise not_found()
+    subscription = lookup(context(request).store.webhooks, uuid)
     return uuid, subscription
 
 
