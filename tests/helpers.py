@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import msgspec
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -73,6 +75,35 @@ def assert_round_trips(original: Any, model: Any) -> None:
     instants, so ``.678Z`` equals ``.678000Z``); keys the payload lacked encode as their
     default (``null`` or ``[]``)."""
     _same(original, msgspec.json.decode(msgspec.json.encode(model)), "$")
+
+
+@dataclass
+class Answer:
+    """One raw HTTP answer from the mock server, read in full."""
+
+    status: int
+    headers: dict[str, str]
+    """As sent (exact header names)."""
+    body: Any
+    """Decoded JSON, or ``None`` for an empty or non-JSON body."""
+
+
+async def call(
+    http: aiohttp.ClientSession,
+    mock: Any,
+    method: str,
+    path: str,
+    params: dict[str, Any] | None = None,
+    json: Any = None,
+    **kwargs: Any,
+) -> Answer:
+    """Send a raw request to ``mock`` (a path on ``mock.url``, or a full URL)."""
+    url = path if path.startswith("http") else mock.url + path
+    async with http.request(method, url, params=params, json=json, **kwargs) as response:
+        text = await response.text()
+        is_json = response.content_type == "application/json"
+        body = msgspec.json.decode(text) if text and is_json else None
+        return Answer(response.status, dict(response.headers), body)
 
 
 class FakeTime:

@@ -30,6 +30,7 @@ import msgspec
 import pytest
 from aiohttp import web
 from conftest import Serve
+from helpers import Answer, call
 
 import calendly_async.resources
 from calendly_async.mock import Faults, MockCalendly
@@ -71,29 +72,6 @@ async def mock(sleeps: Sleeps) -> AsyncIterator[MockCalendly]:
 async def http(mock: MockCalendly) -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {mock.token}"}) as session:
         yield session
-
-
-class Answer(msgspec.Struct):
-    status: int
-    headers: dict[str, str]
-    body: Any
-
-
-async def call(
-    http: aiohttp.ClientSession,
-    mock: MockCalendly,
-    method: str,
-    path: str,
-    params: dict[str, Any] | None = None,
-    json: Any = None,
-    **kwargs: Any,
-) -> Answer:
-    url = path if path.startswith("http") else mock.url + path
-    async with http.request(method, url, params=params, json=json, **kwargs) as response:
-        text = await response.text()
-        is_json = response.content_type == "application/json"
-        body = msgspec.json.decode(text) if text and is_json else None
-        return Answer(response.status, dict(response.headers), body)
 
 
 def uuid(uri: str) -> str:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+from helpers import Answer, call
 
 from calendly_async.mock import MockCalendly
 
@@ -49,27 +50,6 @@ async def http(mock: MockCalendly) -> AsyncIterator[aiohttp.ClientSession]:
     headers = {"Authorization": f"Bearer {mock.token}"}
     async with aiohttp.ClientSession(headers=headers) as session:
         yield session
-
-
-class Answer:
-    def __init__(self, status: int, headers: Any, body: Any) -> None:
-        self.status, self.headers, self.body = status, headers, body
-
-
-async def call(
-    http: aiohttp.ClientSession,
-    mock: MockCalendly,
-    method: str,
-    path: str,
-    params: dict[str, Any] | None = None,
-    json: Any = None,
-    **kwargs: Any,
-) -> Answer:
-    url = path if path.startswith("http") else mock.url + path
-    async with http.request(method, url, params=params, json=json, **kwargs) as response:
-        text = await response.text()
-        body = await response.json() if text else None
-        return Answer(response.status, response.headers, body)
 
 
 async def walk(
