@@ -467,7 +467,8 @@ class Transport:
         # Calendly §4: a 429 means wait Retry-After (if sent) or X-RateLimit-Reset
         # seconds; Remaining 0 on any response means the next request would get one.
         retry_after = retry_after_seconds(response.headers) if response.status == 429 else None
-        self.gate.observe(response.rate_limit, retry_after=retry_after)
+        rate_limit = response.rate_limit
+        self.gate.observe(rate_limit, retry_after=retry_after)
         logger.log(
             call.log_level,
             "%s %s -> %d (%d bytes, request id %s, rate limit %s)",
@@ -476,7 +477,7 @@ class Transport:
             response.status,
             len(response.body),
             response.request_id,
-            response.rate_limit,
+            rate_limit,
         )
 
     def _log_request(self, call: _Call, headers: Mapping[str, str]) -> None:
