@@ -5,6 +5,7 @@ The tree::
     CalendlyError
     ├── InvalidInputError (also ValueError)   bad argument, raised before any request
     ├── TokenPersistenceError                  on_token failed; the new token is kept in memory
+    ├── ClientClosedError                      the client (or its aiohttp session) is closed
     ├── DecodeError                            a 2xx body that is not what Calendly documents
     ├── TransportError                         no HTTP response was received
     │   ├── ConnectError (also OSError)        the request never reached the server
@@ -47,6 +48,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "CalendlyError",
+    "ClientClosedError",
     "ConflictError",
     "ConnectError",
     "ConnectTimeout",
@@ -432,3 +434,12 @@ def error_from_response(
     if status == 400 and oauth_error in ("invalid_client", "unauthorized_client"):
         return AuthenticationError(**common)
     return _STATUS_CLASSES.get(status, APIError)(**common)
+
+
+class ClientClosedError(CalendlyError):
+    """The client was closed (``aclose()`` or the end of ``async with``), or the
+    ``aiohttp.ClientSession`` given as ``session=`` was closed by its owner.
+
+    A closed client stays closed: nothing is sent and no new session is opened.
+    Create a new ``Calendly`` to go on.
+    """
