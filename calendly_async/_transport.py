@@ -309,7 +309,7 @@ class Transport:
 
     @property
     def shut(self) -> bool:
-        """Whether ``shut_down``/``aclose`` ran: every later request raises ``ClientClosedError``."""
+        """Whether ``shut_down`` or ``aclose`` ran: later requests raise ``ClientClosedError``."""
         return (self._parent or self)._shut
 
     def check_open(self) -> None:

@@ -116,11 +116,17 @@ class Saver:
 def oauth_for(url: str, saver: Saver, *, expired: bool) -> OAuth2:
     age = 7300 if expired else 60
     token = Token(
-        access_token=access(0), refresh_token=refresh(0), expires_in=7200,
+        access_token=access(0),
+        refresh_token=refresh(0),
+        expires_in=7200,
         created_at=int(NOW - age),
     )
     return OAuth2(
-        CLIENT_ID, CLIENT_SECRET, auth_base_url=url, token=token, on_token=saver,
+        CLIENT_ID,
+        CLIENT_SECRET,
+        auth_base_url=url,
+        token=token,
+        on_token=saver,
         clock=lambda: NOW,
     )
 
@@ -150,7 +156,8 @@ async def test_wait_for_timeout_mid_refresh_keeps_the_rotated_token(
         me = await client.users.me()
     assert me.email == "user@example.com"
     assert server.presented == [refresh(0)]
-    assert oauth.token is not None and oauth.token.refresh_token == refresh(1)
+    assert oauth.token is not None
+    assert oauth.token.refresh_token == refresh(1)
     assert server.api == [("on_token", refresh(1)), ("me", access(1))]
 
 
@@ -197,7 +204,8 @@ async def test_break_out_of_async_for_while_the_read_ahead_refreshes(
         server.release.set()
         me = await client.users.me()
     assert me.email == "user@example.com"
-    assert oauth.token is not None and oauth.token.access_token == access(1)
+    assert oauth.token is not None
+    assert oauth.token.access_token == access(1)
     assert server.presented == [refresh(0)]
     assert server.api == [
         ("page 1", access(0)),
@@ -221,7 +229,8 @@ async def test_closing_the_client_finishes_the_refresh_in_flight(
         # The answer arrives while the client closes: aclose waits for it.
         asyncio.get_running_loop().call_soon(server.release.set)
     assert server.api == [("on_token", refresh(1))]
-    assert oauth.token is not None and oauth.token.refresh_token == refresh(1)
+    assert oauth.token is not None
+    assert oauth.token.refresh_token == refresh(1)
     assert client._transport.closed
 
 
@@ -256,7 +265,8 @@ async def test_a_caller_still_waiting_sees_the_persistence_failure(
     async with Calendly(oauth=oauth, base_url=url) as client:
         with pytest.raises(TokenPersistenceError):
             await client.users.me()
-        assert oauth.token is not None and oauth.token.refresh_token == refresh(1)
+        assert oauth.token is not None
+        assert oauth.token.refresh_token == refresh(1)
         await client.users.me()
     assert server.api == [
         ("on_token failed", refresh(1)),
