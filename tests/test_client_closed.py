@@ -59,6 +59,13 @@ def no_leaks() -> Iterator[None]:
     assert leaks == []
 
 
+@pytest.fixture
+async def api(serve: Serve) -> tuple[Api, str]:
+    """The inline API, started, and its base URL."""
+    server = Api()
+    return server, await serve(server.app())
+
+
 def assert_closed_error(error: BaseException) -> None:
     assert isinstance(error, ClientClosedError)
     assert isinstance(error, CalendlyError)
@@ -66,10 +73,9 @@ def assert_closed_error(error: BaseException) -> None:
 
 
 async def test_calls_after_async_with_raise_and_open_no_session(
-    serve: Serve, no_leaks: None
+    api: tuple[Api, str], no_leaks: None
 ) -> None:
-    api = Api()
-    url = await serve(api.app())
+    server, url = api
     async with Calendly(token=TOKEN, base_url=url) as client:
         await client.users.me()
         session = client._transport.session
@@ -85,38 +91,35 @@ async def test_calls_after_async_with_raise_and_open_no_session(
             pass
     assert client._transport._session is session
     assert session.closed
-    assert api.hits == ["me"]
+    assert server.hits == ["me"]
 
 
 async def test_a_never_entered_client_opens_lazily_and_closing_is_terminal(
-    serve: Serve, no_leaks: None
+    api: tuple[Api, str], no_leaks: None
 ) -> None:
-    api = Api()
-    url = await serve(api.app())
+    server, url = api
     client = Calendly(token=TOKEN, base_url=url)
     assert (await client.users.me()).email == "user@example.com"
     await client.aclose()
     with pytest.raises(ClientClosedError):
         await client.users.me()
     await client.aclose()  # closing twice is harmless
-    assert api.hits == ["me"]
+    assert server.hits == ["me"]
 
 
-async def test_closing_a_view_leaves_its_client_open(serve: Serve, no_leaks: None) -> None:
-    api = Api()
-    url = await serve(api.app())
+async def test_closing_a_view_leaves_its_client_open(api: tuple[Api, str], no_leaks: None) -> None:
+    server, url = api
     async with Calendly(token=TOKEN, base_url=url) as client:
         async with client.with_options(timeout=5) as view:
             await view.users.me()
         await client.users.me()
-    assert api.hits == ["me", "me"]
+    assert server.hits == ["me", "me"]
 
 
 async def test_a_callers_session_closed_by_the_caller_gives_the_clear_error(
-    serve: Serve, no_leaks: None
+    api: tuple[Api, str], no_leaks: None
 ) -> None:
-    api = Api()
-    url = await serve(api.app())
+    server, url = api
     async with aiohttp.ClientSession() as session:
         client = Calendly(token=TOKEN, base_url=url, session=session)
         await client.users.me()
@@ -124,14 +127,13 @@ async def test_a_callers_session_closed_by_the_caller_gives_the_clear_error(
         await client.users.me()
     assert_closed_error(caught.value)
     assert "session" in str(caught.value)
-    assert api.hits == ["me"]
+    assert server.hits == ["me"]
 
 
 async def test_a_read_ahead_that_outlives_async_with_opens_no_session(
-    serve: Serve, no_leaks: None
+    api: tuple[Api, str], no_leaks: None
 ) -> None:
-    api = Api()
-    url = await serve(api.app())
+    server, url = api
     in_gate, open_gate = asyncio.Event(), asyncio.Event()
     fake = FakeTime()
 
@@ -154,4 +156,4 @@ async def test_a_read_ahead_that_outlives_async_with_opens_no_session(
     assert_closed_error(caught.value)
     await pages.aclose()
     assert client._transport._session is session
-    assert api.hits == ["page 1"]
+    assert server.hits == ["page 1"]

@@ -113,7 +113,13 @@ class Saver:
         self.log.append(("on_token", str(token.refresh_token)))
 
 
-def oauth_for(url: str, saver: Saver, *, expired: bool) -> OAuth2:
+async def start(
+    serve: Serve, *, expired: bool = True, failures: int = 0, answer_after: float | None = None
+) -> tuple[RotatingCalendly, OAuth2, str]:
+    """The server, an ``OAuth2`` holding its serial-0 token (saved into the server's log)
+    and the base URL."""
+    server = RotatingCalendly(answer_after=answer_after)
+    url = await serve(server.app())
     age = 7300 if expired else 60
     token = Token(
         access_token=access(0),
@@ -121,14 +127,24 @@ def oauth_for(url: str, saver: Saver, *, expired: bool) -> OAuth2:
         expires_in=7200,
         created_at=int(NOW - age),
     )
-    return OAuth2(
+    oauth = OAuth2(
         CLIENT_ID,
         CLIENT_SECRET,
         auth_base_url=url,
         token=token,
-        on_token=saver,
+        on_token=Saver(server.api, failures),
         clock=lambda: NOW,
     )
+    return server, oauth, url
+
+
+async def cancel_mid_refresh(client: Calendly, server: RotatingCalendly) -> None:
+    """Start a call and cancel it once Calendly has rotated the refresh token."""
+    call = asyncio.create_task(client.users.me())
+    await server.received.wait()
+    call.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await call
 
 
 @pytest.fixture
@@ -146,10 +162,7 @@ async def test_wait_for_timeout_mid_refresh_keeps_the_rotated_token(
     serve: Serve, asyncio_errors: list[str]
 ) -> None:
     # Calendly rotates on receipt and answers 1 s later; the caller gives up at 0.3 s.
-    server = RotatingCalendly(answer_after=1.0)
-    url = await serve(server.app())
-    saver = Saver(server.api)
-    oauth = oauth_for(url, saver, expired=True)
+    server, oauth, url = await start(serve, answer_after=1.0)
     async with Calendly(oauth=oauth, base_url=url) as client:
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(client.users.me(), 0.3)
@@ -164,10 +177,7 @@ async def test_wait_for_timeout_mid_refresh_keeps_the_rotated_token(
 async def test_cancelled_concurrent_callers_share_one_refresh_and_later_calls_use_it(
     serve: Serve, asyncio_errors: list[str]
 ) -> None:
-    server = RotatingCalendly()
-    url = await serve(server.app())
-    saver = Saver(server.api)
-    oauth = oauth_for(url, saver, expired=True)
+    server, oauth, url = await start(serve)
     async with Calendly(oauth=oauth, base_url=url) as client:
         calls = [asyncio.create_task(client.users.me()) for _ in range(5)]
         await server.received.wait()
@@ -187,10 +197,7 @@ async def test_cancelled_concurrent_callers_share_one_refresh_and_later_calls_us
 async def test_break_out_of_async_for_while_the_read_ahead_refreshes(
     serve: Serve, asyncio_errors: list[str]
 ) -> None:
-    server = RotatingCalendly()
-    url = await serve(server.app())
-    saver = Saver(server.api)
-    oauth = oauth_for(url, saver, expired=False)
+    server, oauth, url = await start(serve, expired=False)
     async with Calendly(oauth=oauth, base_url=url) as client:
         listing = client.event_types.list(user=USER)
         async with contextlib.aclosing(listing.pages()) as pages:
@@ -218,14 +225,9 @@ async def test_break_out_of_async_for_while_the_read_ahead_refreshes(
 async def test_closing_the_client_finishes_the_refresh_in_flight(
     serve: Serve, asyncio_errors: list[str]
 ) -> None:
-    server = RotatingCalendly()
-    url = await serve(server.app())
-    oauth = oauth_for(url, Saver(server.api), expired=True)
+    server, oauth, url = await start(serve)
     async with Calendly(oauth=oauth, base_url=url) as client:
-        call = asyncio.create_task(client.users.me())
-        await server.received.wait()
-        call.cancel()
-        await asyncio.gather(call, return_exceptions=True)
+        await cancel_mid_refresh(client, server)
         # The answer arrives while the client closes: aclose waits for it.
         asyncio.get_running_loop().call_soon(server.release.set)
     assert server.api == [("on_token", refresh(1))]
@@ -237,15 +239,10 @@ async def test_closing_the_client_finishes_the_refresh_in_flight(
 async def test_failed_save_of_a_cancelled_refresh_is_retried_before_use(
     serve: Serve, asyncio_errors: list[str]
 ) -> None:
-    server = RotatingCalendly()
-    url = await serve(server.app())
-    oauth = oauth_for(url, Saver(server.api, failures=1), expired=True)
+    server, oauth, url = await start(serve, failures=1)
     async with Calendly(oauth=oauth, base_url=url) as client:
-        call = asyncio.create_task(client.users.me())
-        await server.received.wait()
-        call.cancel()
+        await cancel_mid_refresh(client, server)
         server.release.set()
-        await asyncio.gather(call, return_exceptions=True)
         me = await client.users.me()
     assert me.email == "user@example.com"
     assert server.presented == [refresh(0)]
@@ -259,9 +256,7 @@ async def test_failed_save_of_a_cancelled_refresh_is_retried_before_use(
 async def test_a_caller_still_waiting_sees_the_persistence_failure(
     serve: Serve, asyncio_errors: list[str]
 ) -> None:
-    server = RotatingCalendly(answer_after=0.0)
-    url = await serve(server.app())
-    oauth = oauth_for(url, Saver(server.api, failures=1), expired=True)
+    server, oauth, url = await start(serve, failures=1, answer_after=0.0)
     async with Calendly(oauth=oauth, base_url=url) as client:
         with pytest.raises(TokenPersistenceError):
             await client.users.me()

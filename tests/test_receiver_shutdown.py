@@ -63,6 +63,14 @@ async def deliver(url: str) -> int:
         return r.status
 
 
+async def serve_and_deliver(receiver: WebhookReceiver) -> TestServer:
+    """Start ``receiver.app()`` on 127.0.0.1 and deliver one signed event (answered 200)."""
+    server = TestServer(receiver.app(), host="127.0.0.1")
+    await server.start_server()
+    assert await deliver(str(server.make_url(receiver.path))) == 200
+    return server
+
+
 async def test_run_app_exits_after_sigint_with_a_handler_stuck_in_sleep(tmp_path: Path) -> None:
     script = tmp_path / "receiver_app.py"
     script.write_text(APP_SCRIPT)
@@ -100,9 +108,7 @@ async def test_cleanup_cancels_handlers_past_the_grace_and_records_them() -> Non
         await asyncio.sleep(3600)
         finished.append("stuck")
 
-    server = TestServer(receiver.app(), host="127.0.0.1")
-    await server.start_server()
-    assert await deliver(str(server.make_url(receiver.path))) == 200
+    server = await serve_and_deliver(receiver)
     await started.wait()
     await asyncio.wait_for(server.close(), BOUND)
     assert finished == ["quick"]
@@ -122,9 +128,7 @@ async def test_handlers_that_finish_within_the_grace_are_not_cancelled() -> None
         await release.wait()
         finished.append("slow")
 
-    server = TestServer(receiver.app(), host="127.0.0.1")
-    await server.start_server()
-    assert await deliver(str(server.make_url(receiver.path))) == 200
+    server = await serve_and_deliver(receiver)
     closing = asyncio.create_task(server.close())
     await asyncio.sleep(0)
     release.set()
@@ -142,10 +146,8 @@ async def test_drain_with_a_timeout_cancels_and_records_a_running_handler() -> N
         started.set()
         await asyncio.Event().wait()
 
-    server = TestServer(receiver.app(), host="127.0.0.1")
-    await server.start_server()
+    server = await serve_and_deliver(receiver)
     try:
-        assert await deliver(str(server.make_url(receiver.path))) == 200
         await started.wait()
         await asyncio.wait_for(receiver.drain(timeout=0), BOUND)
         assert [type(f.error) for f in receiver.failures] == [TimeoutError]
