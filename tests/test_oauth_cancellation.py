@@ -222,6 +222,26 @@ async def test_break_out_of_async_for_while_the_read_ahead_refreshes(
     ]
 
 
+async def test_break_out_of_the_items_while_the_read_ahead_refreshes(
+    serve: Serve, asyncio_errors: list[str]
+) -> None:
+    # No aclosing(): the abandoned iterator is finalised by the event loop, which
+    # cancels the read-ahead while its refresh is in flight.
+    server, oauth, url = await start(serve, expired=False)
+    async with Calendly(oauth=oauth, base_url=url) as client:
+        async for event_type in client.event_types.list(user=USER):
+            assert event_type.name
+            server.valid_access = None
+            await server.received.wait()
+            break
+        await asyncio.sleep(0.01)  # let the loop finalise the iterator
+        server.release.set()
+        me = await client.users.me()
+    assert me.email == "user@example.com"
+    assert server.presented == [refresh(0)]
+    assert server.api[-2:] == [("on_token", refresh(1)), ("me", access(1))]
+
+
 async def test_closing_the_client_finishes_the_refresh_in_flight(
     serve: Serve, asyncio_errors: list[str]
 ) -> None:
