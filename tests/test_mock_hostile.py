@@ -275,8 +275,10 @@ async def test_count_in_ascii_digits_still_works(
 # -- A.3 /oauth/authorize redirects only to http(s) -------------------------------------------
 
 
-def _authorize(redirect_uri: str) -> dict[str, str]:
-    return {"client_id": "mock-client-id", "response_type": "code", "redirect_uri": redirect_uri}
+async def _authorize(mock: MockCalendly, redirect_uri: str) -> Answer:
+    query = {"client_id": "mock-client-id", "response_type": "code", "redirect_uri": redirect_uri}
+    async with aiohttp.ClientSession() as http:
+        return await call(http, mock, "GET", "/oauth/authorize", query, allow_redirects=False)
 
 
 @pytest.mark.parametrize(
@@ -295,10 +297,7 @@ def _authorize(redirect_uri: str) -> dict[str, str]:
 async def test_authorize_refuses_redirect_uris_that_are_not_http(
     mock: MockCalendly, redirect_uri: str
 ) -> None:
-    async with aiohttp.ClientSession() as http:
-        answer = await call(
-            http, mock, "GET", "/oauth/authorize", _authorize(redirect_uri), allow_redirects=False
-        )
+    answer = await _authorize(mock, redirect_uri)
     assert answer.status == 400, answer.headers
     assert "Location" not in answer.headers
     assert answer.body["error"] == "invalid_request"
@@ -309,10 +308,7 @@ async def test_authorize_refuses_redirect_uris_that_are_not_http(
 async def test_authorize_still_redirects_to_http_uris(
     mock: MockCalendly, redirect_uri: str
 ) -> None:
-    async with aiohttp.ClientSession() as http:
-        answer = await call(
-            http, mock, "GET", "/oauth/authorize", _authorize(redirect_uri), allow_redirects=False
-        )
+    answer = await _authorize(mock, redirect_uri)
     assert answer.status == 302
     # (aiohttp writes the scheme in lower case.)
     assert answer.headers["Location"].startswith(f"{redirect_uri.lower()}?code=")
