@@ -136,6 +136,19 @@ async def test_deeply_nested_json_is_a_400_on_every_json_route(
     assert (await call(http, mock, "GET", "/users/me")).status == 200
 
 
+@pytest.mark.parametrize("co_hosts", [7, 1.5, True, {"a": 1}, "user", [1], [["x"]]])
+async def test_a_wrongly_typed_co_hosts_is_a_400(
+    http: aiohttp.ClientSession, mock: MockCalendly, co_hosts: Any
+) -> None:
+    spot = {"start_time": iso(NOW + timedelta(days=1)), "end_time": iso(NOW + timedelta(days=2))}
+    body = {
+        "name": "Edge", "host": mock.owner_uri, "duration": 30, "co_hosts": co_hosts,
+        "date_setting": {"type": "spots", "spots": [spot]},
+    }  # fmt: skip
+    answer = await call(http, mock, "POST", "/one_off_event_types", json=body)
+    assert_invalid(answer, "co_hosts")
+
+
 # -- A.1 non-UTF-8 forms on the OAuth endpoints ----------------------------------------------
 
 

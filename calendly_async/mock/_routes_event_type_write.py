@@ -255,8 +255,13 @@ async def create_one_off(request: web.Request) -> web.Response:
     host = store.users[check_user(store, body_str(body, "host") or "")]
     duration = _duration(body.get("duration"), "duration")
     _date_setting(body.get("date_setting"))
-    for co_host in body.get("co_hosts") or []:
-        check_user(store, str(co_host))
+    co_hosts = body.get("co_hosts")
+    if co_hosts is not None and (
+        not isinstance(co_hosts, list) or not all(isinstance(c, str) for c in co_hosts)
+    ):
+        raise bad_request("co_hosts", "must be a list of user URIs")
+    for co_host in co_hosts or []:
+        check_user(store, co_host)
     timezone = body_str(body, "timezone", need=False)
     if timezone is not None:
         try:
