@@ -14,7 +14,7 @@ Over loopback with raw aiohttp requests. Rules under test:
 - ``/oauth/authorize`` never redirects to a ``redirect_uri`` that is not an absolute
   http(s) URL;
 - a group event type's slot advertises as many ``invitees_remaining`` as bookings
-  succeed, all in one scheduled event, and then disappears (reference §6.4, §6.6).
+  succeed, all in one scheduled event, and then disappears (reference §8, §6.6).
 """
 
 from __future__ import annotations

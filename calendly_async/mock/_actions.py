@@ -111,7 +111,7 @@ def draft_booking(
 ) -> tuple[ScheduledEvent, Invitee]:
     """An active invitee of ``event_type`` at ``start_time``, not stored (ids from ``rng``),
     with its event: the group event at that time when it has a seat left (reference
-    §6.4), a new event otherwise. ``save_booking`` stores both."""
+    §8, ``invitees_counter``), a new event otherwise. ``save_booking`` stores both."""
     event = joinable_event(store, event_type, start_time) or _draft_event(
         store, event_type, start_time, now=now, rng=rng
     )

@@ -5,10 +5,12 @@ Calendly rules (reference §6.4, §6.5, §8): an availability rule is a weekday
 schedule's timezone (no intervals: unavailable that day); busy times are the host's
 active Calendly events plus external calendar events, ascending.
 
-Calendly rule (reference §6.4, ``invitees_remaining``): a slot of a group event
-type seats several invitees in one scheduled event. The first booking creates the
-event, later ones join it while it has room, and the slot stays open, advertising
-the seats left, until the event is full. ``joinable_event`` is what booking joins.
+Calendly rule (reference §8, ``EventTypeAvailableTime.invitees_remaining`` ">1 only
+for group types", ``ScheduledEvent.invitees_counter {total, active, limit}``): a
+slot of a group event type seats several invitees in one scheduled event. The
+first booking creates the event, later ones join it while it has room, and the
+slot stays open, advertising the seats left, until the event is full.
+``joinable_event`` is what booking joins.
 """
 
 from __future__ import annotations
