@@ -27,6 +27,7 @@ from ._transport import (
 from ._urls import check_base_url
 from .auth import AccessToken, OAuth2
 from .errors import InvalidInputError
+from .resources._inputs import check_int
 from .resources.activity_log import ActivityLog
 from .resources.availability import AvailabilitySchedules, BusyTimes
 from .resources.data_compliance import DataCompliance
@@ -104,8 +105,8 @@ class Calendly:
         if (token is None) == (oauth is None):
             raise InvalidInputError("pass exactly one of token=... or oauth=OAuth2(...)")
         _check_options(token, oauth, retry, session, sleep, clock)
-        _positive_int(max_connections, "max_connections")
-        _positive_int(max_response_bytes, "max_response_bytes")
+        check_int(max_connections, "max_connections")
+        check_int(max_response_bytes, "max_response_bytes")
         self.oauth = oauth
         self._transport = Transport(
             base_url=check_base_url(base_url),
@@ -276,12 +277,6 @@ class Calendly:
         if response_type == "text":
             return response.text()
         return response.json()
-
-
-def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInputError(f"{name} must be a positive integer, not {value!r}")
-    return value
 
 
 def _check_options(
