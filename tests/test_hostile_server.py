@@ -22,10 +22,13 @@ from calendly_async import (
     BadRequestError,
     Calendly,
     DecodeError,
+    InvalidPayloadError,
+    OAuth2,
     RedirectError,
     RetryPolicy,
 )
 from calendly_async._transport import DEFAULT_MAX_RESPONSE_BYTES
+from calendly_async.webhooks import parse_event
 
 USER = {
     "uri": "https://api.calendly.com/users/U1",
@@ -315,3 +318,43 @@ async def test_out_of_range_server_timestamps_are_decode_errors(
         with pytest.raises(DecodeError) as caught:
             await client.users.me()
     assert caught.value.path == "$.resource.created_at"
+
+
+async def test_oauth_token_endpoint_nested_too_deeply_is_a_decode_error(serve: Serve) -> None:
+    base, hits = await _api(serve, _answer(b'{"access_token":"a","junk":' + NESTED["list"] + b"}"))
+    async with OAuth2("client", "secret", "https://app.test/cb", auth_base_url=base) as oauth:
+        with pytest.raises(DecodeError) as caught:
+            await oauth.exchange_code("code", code_verifier="v" * 43)
+    assert "/oauth/token" in str(caught.value)
+    assert hits.hits == 1
+
+
+async def test_oauth_token_endpoint_redirect_is_not_followed(serve: Serve) -> None:
+    target, elsewhere = await _elsewhere(serve)
+
+    async def redirect(request: web.Request) -> web.StreamResponse:
+        return web.Response(status=302, headers={"Location": f"{target}/oauth/token"})
+
+    base, _ = await _api(serve, redirect)
+    async with OAuth2("client", "secret", "https://app.test/cb", auth_base_url=base) as oauth:
+        with pytest.raises(RedirectError):
+            await oauth.exchange_code("code", code_verifier="v" * 43)
+    assert elsewhere.hits == 0
+
+
+async def test_sample_webhook_data_nested_too_deeply_is_an_invalid_payload(serve: Serve) -> None:
+    envelope = (
+        b'{"event":"invitee.created","created_at":"2024-01-01T00:00:00Z","created_by":"u",'
+        b'"payload":{"tracking":' + NESTED["object"] + b"}}"
+    )
+    base, _ = await _api(serve, _answer(envelope))
+    async with Calendly(token=TOKEN, base_url=base) as client:
+        with pytest.raises(InvalidPayloadError) as caught:
+            await client.webhooks.sample("invitee.created", "ORG", "organization")
+    assert isinstance(caught.value, DecodeError)
+
+
+@pytest.mark.parametrize("body", NESTED.values(), ids=NESTED.keys())
+def test_webhook_delivery_nested_too_deeply_is_an_invalid_payload(body: bytes) -> None:
+    with pytest.raises(InvalidPayloadError):
+        parse_event(body)

@@ -93,6 +93,7 @@ CASES: dict[str, Case] = {
     "event types active str": lambda c: c.event_types.list(user=USER, active="yes"),
     "event types admin_managed int": lambda c: c.event_types.list(user=USER, admin_managed=1),
     "event types sort typo": lambda c: c.event_types.list(user=USER, sort="name"),
+    "event types user blank": lambda c: c.event_types.list(user=""),
     "event types sort list with int": lambda c: c.event_types.list(user=USER, sort=["name:asc", 5]),
     "event type create name int": lambda c: c.event_types.create(USER, 5),
     "event type create locale typo": lambda c: c.event_types.create(USER, "Call", locale="xx"),
@@ -123,6 +124,8 @@ CASES: dict[str, Case] = {
         organization=ORG, role="member"
     ),
     "memberships email int": lambda c: c.organization_memberships.list(user=USER, email=5),
+    "memberships organization blank": lambda c: c.organization_memberships.list(organization=""),
+    "group relationships group int": lambda c: c.group_relationships.list(group=5),
     "organization uuid int": lambda c: c.organizations.get(5),
     "groups organization int": lambda c: c.groups.list(5),
     "group relationships owner int": lambda c: c.group_relationships.list(owner=5),

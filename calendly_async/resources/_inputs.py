@@ -100,9 +100,9 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
-def optional(check: Callable[..., R], value: object, *args: Any) -> R | None:
-    """``check(value, *args)``, or ``None`` when ``value`` is ``None`` (not passed)."""
-    return None if value is None else check(value, *args)
+def optional(check: Callable[..., R], value: object, *args: Any, **kwargs: Any) -> R | None:
+    """``check(value, *args, **kwargs)``, or ``None`` when ``value`` is ``None`` (not passed)."""
+    return None if value is None else check(value, *args, **kwargs)
 
 
 def check_text(value: object, what: str, max_length: int | None = None) -> str:

@@ -102,8 +102,8 @@ class EventTypes(Resource):
         if user_availability_schedule is not None and user is None:
             raise InvalidInputError("user_availability_schedule needs user")
         params: dict[str, QueryValue] = {
-            "user": self._uri(user, "users") if user else None,
-            "organization": self._uri(organization, "organizations") if organization else None,
+            "user": optional(self._uri, user, "users"),
+            "organization": optional(self._uri, organization, "organizations"),
             "active": optional(check_bool, active, "active"),
             "admin_managed": optional(check_bool, admin_managed, "admin_managed"),
             "sort": optional(choice_list, sort, EventTypeSort, "sort"),
@@ -419,8 +419,8 @@ class EventTypes(Resource):
                 if co_hosts
                 else None
             ),
-            "timezone": check_timezone(timezone) if timezone is not None else None,
-            "location": location_body(location) if location is not None else None,
+            "timezone": optional(check_timezone, timezone),
+            "location": optional(location_body, location),
         }
         return await self._send("POST", "/one_off_event_types", EventType, body)
 

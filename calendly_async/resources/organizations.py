@@ -68,8 +68,8 @@ class OrganizationMemberships(Resource):
         if organization is None and user is None:
             raise InvalidInputError("organization or user is required")
         params = {
-            "organization": self._uri(organization, "organizations") if organization else None,
-            "user": self._uri(user, "users") if user else None,
+            "organization": optional(self._uri, organization, "organizations"),
+            "user": optional(self._uri, user, "users"),
             "email": optional(check_email, email),
             "role": optional(check_choice, role, MembershipRole, "role"),
         }

@@ -86,11 +86,9 @@ class ScheduledEvents(Resource):
             min_start_time, max_start_time, "min_start_time", "max_start_time"
         )
         params = {
-            "user": self._uri(user, "users") if user is not None else None,
-            "organization": (
-                self._uri(organization, "organizations") if organization is not None else None
-            ),
-            "group": self._uri(group, "groups") if group is not None else None,
+            "user": optional(self._uri, user, "users"),
+            "organization": optional(self._uri, organization, "organizations"),
+            "group": optional(self._uri, group, "groups"),
             "invitee_email": optional(check_email, invitee_email, "invitee_email"),
             "status": optional(check_choice, status, EventStatus, "status"),
             "sort": optional(check_choice, sort, StartTimeSort, "sort"),
@@ -249,7 +247,7 @@ class Invitees(Resource):
             "invitee": _invitee_body(
                 email, timezone, name, first_name, last_name, text_reminder_number
             ),
-            "location": location_body(location, booking=True) if location is not None else None,
+            "location": optional(location_body, location, booking=True),
             "questions_and_answers": _answers(questions_and_answers),
             "tracking": optional(check_object, tracking, "tracking"),
             "event_guests": _guests(event_guests),
@@ -276,9 +274,9 @@ def _invitee_body(
     fields = {
         "email": check_email(email),
         "timezone": check_timezone(timezone),
-        "name": check_name(name) if name is not None else None,
-        "first_name": check_name(first_name, "first_name") if first_name is not None else None,
-        "last_name": check_name(last_name, "last_name") if last_name is not None else None,
+        "name": optional(check_name, name),
+        "first_name": optional(check_name, first_name, "first_name"),
+        "last_name": optional(check_name, last_name, "last_name"),
         "text_reminder_number": optional(check_name, text_reminder_number, "text_reminder_number"),
     }
     return {key: value for key, value in fields.items() if value is not None}
