@@ -21,7 +21,6 @@ from ._transport import (
     Response,
     ResponseType,
     Transport,
-    check_headers,
     current_response,
 )
 from ._urls import check_base_url
@@ -115,7 +114,7 @@ class Calendly:
             retry=retry,
             session=session,
             max_connections=max_connections,
-            headers=check_headers(headers),
+            headers=headers,
             max_response_bytes=max_response_bytes,
             sleep=sleep,
             clock=clock,
