@@ -425,8 +425,11 @@ class Transport:
     ) -> Response:
         """Send a request, retrying per policy; return the response or raise.
 
-        Raises an ``APIError`` subclass for a status of 400 or more and a
-        ``TransportError`` subclass when no response arrives.
+        Raises an ``APIError`` subclass for a status of 400 or more,
+        ``RedirectError`` for a 3xx (never followed), ``DecodeError`` for a body
+        over ``max_response_bytes``, a ``TransportError`` subclass when no
+        response arrives, and ``InvalidInputError`` for an ill-typed method,
+        path or header before anything is sent.
         """
         method = check_method(method)
         if not isinstance(path_or_url, str) or not path_or_url.strip():

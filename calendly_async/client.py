@@ -246,7 +246,9 @@ class Calendly:
         a multipart upload together with ``data``'s fields. ``response_type``
         chooses ``"json"`` (decoded, ``None`` when empty), ``"text"`` or ``"bytes"``.
         ``debug=True`` logs the request and response at INFO, secrets redacted.
-        Error statuses raise the matching ``APIError`` subclass.
+        Error statuses raise the matching ``APIError`` subclass; a 3xx raises
+        ``RedirectError`` (redirects are never followed, so the token never
+        leaves ``base_url``).
         """
         if response_type not in ("json", "text", "bytes"):
             raise InvalidInputError("response_type must be 'json', 'text' or 'bytes'")
