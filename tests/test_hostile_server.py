@@ -9,6 +9,7 @@ the edges of ``datetime``'s range.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import pickle
 from typing import Any
 
@@ -263,6 +264,21 @@ async def test_body_at_the_cap_is_read_and_one_byte_more_is_not(
         assert await c.request("GET", "/x", params={"size": cap}) == "x" * (cap - 2)
         with pytest.raises(DecodeError):
             await c.request("GET", "/x", params={"size": cap + 1})
+
+
+async def test_compressed_body_is_capped_after_decompression(serve: Serve) -> None:
+    bomb = gzip.compress(b" " * (8 * 1024 * 1024))  # ~8 kB on the wire, 8 MiB decoded
+
+    async def answer(request: web.Request) -> web.StreamResponse:
+        headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+        return web.Response(body=bomb, headers=headers)
+
+    base, _ = await _api(serve, answer)
+    async with Calendly(token=TOKEN, base_url=base, max_response_bytes=1024 * 1024) as client:
+        with pytest.raises(DecodeError) as caught:
+            await client.request("GET", "/bomb", response_type="bytes")
+    assert len(bomb) < 1024 * 1024  # the declared length passed the up-front check
+    assert "more than 1048576 bytes" in str(caught.value)
 
 
 def test_default_cap_is_64_mib() -> None:
