@@ -22,6 +22,7 @@ from .._retry import RetryPolicy
 from .._transport import Transport
 from ..errors import InvalidInputError
 from ..pagination import Page, Paginator
+from ._inputs import check_name, optional
 
 __all__ = ["DEFAULT_PAGE_SIZE", "Resource"]
 
@@ -111,6 +112,7 @@ class Resource:
         max_count: int = DEFAULT_PAGE_SIZE,
     ) -> Paginator[T]:
         base_params = {**params, "count": check_count(count, max_count)}
+        optional(check_name, page_token, "page_token")
 
         async def fetch(token: str | None) -> Page[T]:
             query = base_params if token is None else {**base_params, "page_token": token}
