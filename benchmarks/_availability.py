@@ -57,26 +57,13 @@ _UNLIMITED = 10**9
 
 @dataclass(frozen=True, slots=True)
 class AvailabilitySettings:
-    """Sizes of the availability benchmarks.
+    """Sizes of the availability benchmarks (all users are in ``avail_free``; their
+    event types, ``event_types_per_user`` each, in ``avail_slots``).
 
-    Attributes
-    ----------
-    users:
-        Members of the mock organization; all of them are in ``availability_free``.
-    event_types_per_user:
-        Active event types per user (their product is ``availability_slots``'s count).
-    slot_days, free_weeks:
-        Length of each lookup's range.
-    events:
-        Scheduled events of the mock (they are the users' busy times).
-    seed:
-        The mock's data seed.
-    latency_ms:
-        Delay the mock adds to every answer.
-    concurrency:
-        ``max_concurrency`` of the wider job rows (the others use the default).
-    runs:
-        Timed rounds (after one warm-up round).
+    ``slot_days`` and ``free_weeks`` are the two ranges, ``events`` the mock's
+    scheduled events (the users' busy times), ``latency_ms`` the delay the mock adds
+    to each answer, ``concurrency`` the wider job rows' ``max_concurrency``, ``runs``
+    the timed rounds after one warm-up, ``seed`` the mock's data seed.
     """
 
     users: int = 10

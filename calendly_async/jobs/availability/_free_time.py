@@ -162,13 +162,9 @@ async def free_time(
         User UUIDs or URIs (one or more).
     min_duration:
         The shortest common period to report.
-    start, end, days:
-        The range: ``start`` (default now; a past one is moved to now, logged and
-        flagged in ``range.start_moved``) and ``end`` or ``days`` (default 7 days).
-    max_concurrency:
-        Requests in flight at once.
-    clock:
-        The current time (aware); for tests.
+    start, end, days, max_concurrency, clock:
+        As for ``open_slots``: the range (a past ``start`` is moved to now),
+        requests in flight at once, and the current time.
 
     Raises
     ------
