@@ -34,6 +34,7 @@ from .jobs.availability import (
     lookup_range,
     open_slots,
 )
+from .jobs.availability._fanout import check_concurrency
 from .jobs.availability._range import utc_now
 
 __all__ = ["add_availability_command"]
@@ -50,8 +51,10 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def _check_range(args: argparse.Namespace) -> None:
-    """Refuse a bad --start/--end/--days before any request (the job checks again)."""
+    """Refuse a bad --start/--end/--days/--concurrency before any request (even the
+    ``GET /users/me`` of ``me``); the job checks them again."""
     lookup_range(args.start, args.end, args.days, utc_now())
+    check_concurrency(args.concurrency)
 
 
 async def _user_uri(client: Calendly, user: str) -> str:

@@ -159,6 +159,7 @@ async def test_free_table_defaults_to_the_first_users_timezone(
         (["slots", "--user", "me", "--days", "0"], "days must be a positive integer"),
         (["slots", "--event-type", "bad uuid!"], "not a valid UUID"),
         (["slots", "--user", "me", "--end", "2020-01-01T00:00:00Z"], "must be after start"),
+        (["slots", "--user", "me", "--concurrency", "0"], "max_concurrency must be a positive"),
     ],
 )
 async def test_bad_input_is_one_line_and_exit_2(
