@@ -56,6 +56,9 @@ def lookup_range(
 ) -> LookupRange:
     """Resolve ``start`` (default: now), ``end`` or ``days`` (default 7) against ``now``.
 
+    ``days`` counts from the requested ``start``; only a ``start`` before ``now``
+    is moved (to ``now`` rounded up to the minute), the end stays where it was.
+
     Raises
     ------
     InvalidInputError
@@ -67,7 +70,8 @@ def lookup_range(
         raise InvalidInputError("pass end or days, not both")
     if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
         raise InvalidInputError(f"days must be a positive integer, not {days!r}")
-    earliest = _ceil_minute(now.astimezone(UTC))
+    now = now.astimezone(UTC)
+    earliest = _ceil_minute(now)
     requested = parse_time(start, what="start") if start is not None else earliest
     if end is not None:
         stop = parse_time(end, what="end")
@@ -75,8 +79,8 @@ def lookup_range(
             raise InvalidInputError(f"end {stop.isoformat()} must be after start")
     else:
         stop = requested + timedelta(days=days or DEFAULT_DAYS)
-    moved = requested < earliest and start is not None
-    first = max(requested, earliest)
+    moved = requested < now
+    first = earliest if moved else requested
     if stop <= first:
         raise InvalidInputError(f"end {stop.isoformat()} is in the past; nothing to look up")
     return LookupRange(start=first, end=stop, requested_start=requested, start_moved=moved)
