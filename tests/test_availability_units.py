@@ -84,6 +84,8 @@ def test_lookup_range_defaults_and_moves_a_past_start() -> None:
     assert past.start_moved
     assert past.requested_start == datetime(2027, 2, 28, 23, tzinfo=UTC)
     assert past.start == datetime(2027, 3, 10, 12, 1, tzinfo=UTC)
+    soon = lookup_range("2027-03-10T12:00:40Z", None, 1, NOW)  # ahead of now: kept as is
+    assert (soon.start, soon.start_moved) == (datetime(2027, 3, 10, 12, 0, 40, tzinfo=UTC), False)
     future = lookup_range("2027-03-12T08:00:00Z", None, 2, NOW)
     assert (future.start, future.end, future.start_moved) == (
         datetime(2027, 3, 12, 8, tzinfo=UTC), datetime(2027, 3, 14, 8, tzinfo=UTC), False
