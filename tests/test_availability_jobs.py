@@ -202,7 +202,7 @@ async def test_open_slots_of_an_organization_equal_the_raw_brute_force(
     ]
     assert got == expected
     assert len(got) > 100
-    assert {slot[3] for slot in got} == {2}  # group event types: invitees_remaining from the mock
+    assert all(slot[3] >= 1 for slot in got)  # group event types: seats left, from the mock
     assert len(found.event_types) == 8  # 4 users x 3 types, the third of each inactive
     assert found.requests == 8 * 2  # 40 days: two 31-day windows per event type
     assert not found.range.start_moved
