@@ -56,7 +56,7 @@ class Resource:
         return f"{type(self).__name__}(base_url={self._transport.base_url!r})"
 
     def _uri(self, value: str, collection: str, what: str | None = None) -> str:
-        return resource_uri(value, collection, self._transport.base_url, what=what)
+        return resource_uri(value, collection, what=what)
 
     @staticmethod
     def _uuid(value: str, collection: str, what: str | None = None) -> str:

@@ -110,7 +110,7 @@ class EventTypes(Resource):
         uuid = schedule_uuid(value)
         if "/" in value:
             return value.strip()
-        return f"{self._transport.base_url.rstrip('/')}/{SCHEDULES}/{uuid}"
+        return self._uri(uuid, SCHEDULES, "availability schedule")
 
     async def get(self, uuid: str) -> EventType:
         """An event type by UUID or URI (``GET /event_types/{uuid}``). Seed: getEventType.
