@@ -153,4 +153,4 @@ async def test_a_slot_on_a_window_edge_is_returned_once(serve: Serve) -> None:
         "2027-03-10T12:01:00.000000Z",  # the past start, moved to now: no 400
         "2027-04-10T12:01:00.000000Z",
     ]
-    assert {q["event_type"] for q in seen} == {f"{url}/event_types/ET1"}
+    assert {q["event_type"] for q in seen} == {"https://api.calendly.com/event_types/ET1"}

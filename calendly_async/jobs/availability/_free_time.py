@@ -125,10 +125,10 @@ def busy_periods(busy: Sequence[UserBusyTime]) -> list[Interval]:
     return periods
 
 
-def _check_users(client: Calendly, users: Sequence[str]) -> list[str]:
+def _check_users(users: Sequence[str]) -> list[str]:
     if isinstance(users, str) or not users:
         raise InvalidInputError("users must be a non-empty list of UUIDs or URIs")
-    return list(dict.fromkeys(resource_uri(user, "users", client.base_url) for user in users))
+    return list(dict.fromkeys(resource_uri(user, "users") for user in users))
 
 
 def _check_duration(value: timedelta) -> timedelta:
@@ -177,7 +177,7 @@ async def free_time(
     """
     limit = check_concurrency(max_concurrency)
     duration = _check_duration(min_duration)
-    uris = _check_users(client, users)
+    uris = _check_users(users)
     span = lookup_range(start, end, days, clock())
     windows = time_windows(span.start, span.end, BUSY_TIMES_MAX_RANGE)
     # One pool for every request of every user: schedules and busy-time windows alike.

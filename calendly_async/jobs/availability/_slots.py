@@ -110,7 +110,7 @@ async def _event_type_uris(
     if event_types is not None:
         if isinstance(event_types, str) or not event_types:
             raise InvalidInputError("event_types must be a non-empty list of UUIDs or URIs")
-        uris = [resource_uri(et, "event_types", client.base_url) for et in event_types]
+        uris = [resource_uri(et, "event_types") for et in event_types]
         return list(dict.fromkeys(uris))
     # Calendly rule (reference §6.4): GET /event_types takes user or organization;
     # only active event types can be booked, so only they have open slots.
