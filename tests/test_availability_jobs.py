@@ -87,9 +87,9 @@ async def mock() -> AsyncIterator[MockCalendly]:
 
 @pytest.fixture
 async def http(mock: MockCalendly) -> AsyncIterator[aiohttp.ClientSession]:
-    headers = {"Authorization": f"Bearer {mock.token}"}
-    async with aiohttp.ClientSession(headers=headers) as session:
-        yield session
+    """Plain aiohttp with the mock's token: the brute force reads the raw data with it."""
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {mock.token}"}) as raw:
+        yield raw
 
 
 @pytest.fixture
