@@ -242,9 +242,6 @@ class WebhookReceiver:
         except InvalidPayloadError as exc:
             logger.warning("refused a webhook delivery: %s", exc)
             return _reject(400, "Invalid Payload", str(exc))
-        except RecursionError:  # msgspec refuses JSON nested deeper than it can recurse
-            logger.warning("refused a webhook delivery: JSON nested too deeply")
-            return _reject(400, "Invalid Payload", "the body is JSON nested too deeply")
         if self._is_repeat(event):
             logger.info("repeated delivery of %s %s ignored", event.event, event.payload_uri)
             return web.json_response({"status": "duplicate"})
