@@ -101,7 +101,8 @@ class WebhookReceiver:
     - 401: the signature header is missing or malformed;
     - 403: the signature does not match, or its timestamp is outside ``tolerance``;
     - 400: the body is not a Calendly envelope;
-    - 413: the body is larger than ``max_body_size``.
+    - 413: the body is larger than ``max_body_size`` (a ``gzip``/``deflate`` body
+      counted as inflated; reading stops at the limit).
 
     ::
 
@@ -212,7 +213,11 @@ class WebhookReceiver:
         return register
 
     def app(self) -> web.Application:
-        """A ``web.Application`` answering POST on ``path``; drains handlers on cleanup."""
+        """A ``web.Application`` answering POST on ``path``; drains handlers on cleanup.
+
+        aiohttp's own decompression is off for it (``auto_decompress=False``): the
+        receiver inflates compressed bodies itself and stops at ``max_body_size``.
+        """
         # The receiver inflates compressed bodies itself, bounded (see _body.py).
         application = web.Application(
             client_max_size=self.max_body_size, handler_args={"auto_decompress": False}
