@@ -10,6 +10,7 @@
             print(event.start_time, event.name)
 """
 
+from ._gate import RateLimitWait, RequestStats
 from ._params import TimeArg
 from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
@@ -175,8 +176,10 @@ __all__ = [
     "QuestionAndAnswer",
     "RateLimit",
     "RateLimitError",
+    "RateLimitWait",
     "ReadTimeout",
     "Reconfirmation",
+    "RequestStats",
     "Response",
     "RetryPolicy",
     "RoutingForm",

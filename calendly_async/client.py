@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 
+from ._gate import RateLimitWait, RequestStats
 from ._params import QueryValue
 from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
@@ -73,6 +74,12 @@ class Calendly:
     sleep, clock:
         For tests: stand-ins for ``asyncio.sleep`` and ``time.monotonic`` used by
         retry backoff and rate-limit waits.
+    on_rate_limit:
+        Called with a ``RateLimitWait`` before every rate-limit wait longer than
+        a second (the queue stalled until the window resets, or a request sleeps
+        before retrying a 429), e.g. to show it in a progress display. A plain
+        function, called in the event loop: it must not block (exceptions are
+        logged and ignored). The same waits are logged at INFO.
     """
 
     def __init__(
@@ -88,6 +95,7 @@ class Calendly:
         headers: Mapping[str, str] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        on_rate_limit: Callable[[RateLimitWait], None] | None = None,
     ) -> None:
         if (token is None) == (oauth is None):
             raise InvalidInputError("pass exactly one of token=... or oauth=OAuth2(...)")
@@ -105,6 +113,7 @@ class Calendly:
             sleep=sleep,
             clock=clock,
         )
+        self._transport.gate.on_wait = on_rate_limit
         self._mount()
 
     def _mount(self) -> None:
@@ -208,6 +217,17 @@ class Calendly:
     def rate_limit(self) -> RateLimit | None:
         """The rate-limit headers of the most recent response of this client (any task)."""
         return self._transport.gate.last
+
+    @property
+    def stats(self) -> RequestStats:
+        """Counters of this client and its ``with_options`` views, as a snapshot.
+
+        Requests sent, retries, 429s received and rate-limit waits (count and
+        seconds)::
+
+            client.stats.rate_limit_wait_seconds
+        """
+        return self._transport.gate.stats()
 
     async def request(
         self,
