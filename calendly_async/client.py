@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import inspect
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
@@ -42,6 +43,19 @@ from .resources.webhooks import Webhooks
 __all__ = ["DEFAULT_BASE_URL", "Calendly"]
 
 DEFAULT_BASE_URL = "https://api.calendly.com"
+
+
+def _rate_limit_callback(
+    callback: Callable[[RateLimitWait], None] | None,
+) -> Callable[[RateLimitWait], None] | None:
+    """``on_rate_limit`` checked: a plain callable (an ``async def`` would never run)."""
+    if callback is None:
+        return None
+    if not callable(callback) or inspect.iscoroutinefunction(callback):
+        raise InvalidInputError(
+            "on_rate_limit must be a plain function taking a RateLimitWait (not async)"
+        )
+    return callback
 
 
 class Calendly:
@@ -113,7 +127,7 @@ class Calendly:
             sleep=sleep,
             clock=clock,
         )
-        self._transport.gate.on_wait = on_rate_limit
+        self._transport.gate.on_wait = _rate_limit_callback(on_rate_limit)
         self._mount()
 
     def _mount(self) -> None:

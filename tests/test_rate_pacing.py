@@ -20,7 +20,7 @@ from aiohttp import web
 from conftest import Serve
 from helpers import TOKEN, FakeTime
 
-from calendly_async import Calendly, RateLimit, RateLimitWait, RequestStats
+from calendly_async import Calendly, InvalidInputError, RateLimit, RateLimitWait, RequestStats
 from calendly_async._gate import PROBE_REQUESTS, RateLimitGate, Slot
 from calendly_async._ratelimit import MAX_SERVER_WAIT
 from calendly_async.mock import MockCalendly
@@ -31,14 +31,16 @@ EPOCH = datetime(2030, 1, 1, tzinfo=UTC).timestamp()
 class SharedTime:
     """One fake clock for the SDK (monotonic) and the mock (Unix seconds).
 
-    ``sleep(d)`` moves time to ``now + d`` at once, but only when no HTTP request
-    is in flight: on a real network a round trip takes milliseconds and a window
-    a minute, so time does not jump while a request travels.
+    ``sleep(d)`` moves time to ``now + d`` at once, but (``quiet_network``) only
+    when no HTTP request is in flight: on a real network a round trip takes
+    milliseconds and a window a minute, so time does not jump while a request
+    travels. ``quiet_network=False`` lets it jump anyway (minutes of latency).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, quiet_network: bool = True) -> None:
         self.now = 1_000.0
         self.sleeps: list[float] = []
+        self.quiet_network = quiet_network
         self.in_flight = 0
         self.statuses: list[int] = []
         self._idle = asyncio.Event()
@@ -53,7 +55,7 @@ class SharedTime:
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         target = self.now + seconds
-        while self.in_flight:
+        while self.quiet_network and self.in_flight:
             await self._idle.wait()
         self.now = max(self.now, target)
         await asyncio.sleep(0)
@@ -84,9 +86,9 @@ class SharedTime:
             self._idle.set()
 
 
-@pytest.fixture
-def shared() -> SharedTime:
-    return SharedTime()
+@pytest.fixture(params=[True, False], ids=["quiet-network", "time-jumps-in-flight"])
+def shared(request: pytest.FixtureRequest) -> SharedTime:
+    return SharedTime(quiet_network=request.param)
 
 
 @pytest.fixture
@@ -301,22 +303,6 @@ async def test_stats_are_shared_by_views_and_count_every_attempt(
 # -- the gate's rules, without HTTP ------------------------------------------------------
 
 
-class Timer:
-    """A clock and a sleep that moves it (for the gate alone: one sleeper at a time)."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
-
-
 def budget(limit: int, remaining: int, reset: float) -> RateLimit:
     return RateLimit(limit=limit, remaining=remaining, reset=reset)
 
@@ -327,8 +313,8 @@ async def settle() -> None:
 
 
 async def test_requests_in_flight_count_against_the_remaining_budget() -> None:
-    timer = Timer()
-    gate = RateLimitGate(clock=timer, sleep=timer.sleep)
+    timer = FakeTime()
+    gate = RateLimitGate(clock=timer.clock, sleep=timer.sleep)
     gate.observe(budget(10, 3, 60))
     slots = [await gate.acquire() for _ in range(3)]
     fourth = asyncio.ensure_future(gate.acquire())
@@ -344,8 +330,8 @@ async def test_requests_in_flight_count_against_the_remaining_budget() -> None:
 
 
 async def test_at_the_reset_the_queue_leaves_limit_at_a_time_with_one_timer() -> None:
-    timer = Timer()
-    gate = RateLimitGate(clock=timer, sleep=timer.sleep)
+    timer = FakeTime()
+    gate = RateLimitGate(clock=timer.clock, sleep=timer.sleep)
     gate.observe(budget(50, 0, 60))
     granted: list[float] = []
 
@@ -358,13 +344,13 @@ async def test_at_the_reset_the_queue_leaves_limit_at_a_time_with_one_timer() ->
     await asyncio.gather(*(call() for _ in range(2_000)))
     assert len(timer.sleeps) == 40
     assert all(sleep == 60.0 for sleep in timer.sleeps)
-    per_window = [granted.count(100.0 + 60 * n) for n in range(1, 41)]
+    per_window = [granted.count(1_000.0 + 60 * n) for n in range(1, 41)]
     assert per_window == [50] * 40
 
 
 async def test_a_waiter_cancelled_after_its_grant_gives_the_token_back() -> None:
-    timer = Timer()
-    gate = RateLimitGate(clock=timer, sleep=timer.sleep)
+    timer = FakeTime()
+    gate = RateLimitGate(clock=timer.clock, sleep=timer.sleep)
     gate.observe(budget(2, 0, 30))
     first = asyncio.ensure_future(gate.acquire())
     second = asyncio.ensure_future(gate.acquire())
@@ -388,14 +374,14 @@ async def test_a_waiter_cancelled_after_its_grant_gives_the_token_back() -> None
 
 
 async def test_cancelled_waiters_leave_no_timer_behind() -> None:
-    timer = Timer()
+    timer = FakeTime()
     slept: list[float] = []
 
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
         await asyncio.Event().wait()  # the reset never comes: only cancellation ends it
 
-    gate = RateLimitGate(clock=timer, sleep=sleep)
+    gate = RateLimitGate(clock=timer.clock, sleep=sleep)
     gate.observe(budget(5, 0, 40))
     waiters = [asyncio.ensure_future(gate.acquire()) for _ in range(100)]
     await asyncio.sleep(0)
@@ -409,8 +395,8 @@ async def test_cancelled_waiters_leave_no_timer_behind() -> None:
 
 
 async def test_answers_to_an_older_window_do_not_refill_the_new_one() -> None:
-    timer = Timer()
-    gate = RateLimitGate(clock=timer, sleep=timer.sleep)
+    timer = FakeTime()
+    gate = RateLimitGate(clock=timer.clock, sleep=timer.sleep)
     gate.observe(budget(3, 2, 10))
     early = [await gate.acquire(), await gate.acquire()]
     timer.now += 10  # the window resets while both are in flight
@@ -430,8 +416,8 @@ async def test_answers_to_an_older_window_do_not_refill_the_new_one() -> None:
 
 
 def test_a_clock_jumping_back_cannot_stretch_a_wait_past_the_cap() -> None:
-    timer = Timer()
-    gate = RateLimitGate(clock=timer)
+    timer = FakeTime()
+    gate = RateLimitGate(clock=timer.clock)
     gate.observe(budget(50, 0, 60))
     assert gate.delay() == 60.0
     timer.now -= 3_600
@@ -441,8 +427,8 @@ def test_a_clock_jumping_back_cannot_stretch_a_wait_past_the_cap() -> None:
 
 
 def test_a_429_holds_the_gate_for_its_retry_after_capped() -> None:
-    timer = Timer()
-    gate = RateLimitGate(clock=timer)
+    timer = FakeTime()
+    gate = RateLimitGate(clock=timer.clock)
     gate.observe(budget(50, 10, 60), retry_after=5.0)
     assert gate.delay() == 5.0
     gate.observe(None, retry_after=1e9)
@@ -468,3 +454,12 @@ async def test_a_server_without_rate_limit_headers_is_not_gated() -> None:
     gate.release(first, None, status=200)
     slots = [await gate.acquire() for _ in range(100)]
     assert len(slots) == 100
+
+
+async def test_an_async_or_non_callable_on_rate_limit_is_refused_up_front() -> None:
+    async def coroutine(wait: RateLimitWait) -> None:
+        pass
+
+    for bad in (coroutine, "print"):
+        with pytest.raises(InvalidInputError, match="on_rate_limit"):
+            Calendly(token=TOKEN, on_rate_limit=bad)  # type: ignore[arg-type]

@@ -60,3 +60,19 @@ async def check_oauth(oauth: OAuth2) -> None:
     assert_type(verifier, str)
     assert_type(await oauth.refresh(), Token)
     assert_type(await oauth.exchange_code("code", code_verifier=verifier), Token)
+
+
+def check_rate_limit_reporting() -> None:
+    from typing import Literal
+
+    from calendly_async import RateLimitWait, RequestStats
+
+    def show(wait: RateLimitWait) -> None:
+        assert_type(wait.seconds, float)
+        assert_type(wait.reason, Literal["budget_spent", "too_many_requests"])
+        assert_type(wait.url, str | None)
+
+    client = Calendly(token="t", on_rate_limit=show)
+    assert_type(client.stats, RequestStats)
+    assert_type(client.stats.rate_limit_wait_seconds, float)
+    assert_type(client.stats.rate_limited, int)
