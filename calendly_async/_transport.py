@@ -5,7 +5,8 @@ The request path is a chain of named steps::
 
     request()            retry loop (tenacity) around
       _send_authorized() bearer token, one refresh-and-resend after a 401, error mapping
-        _send_once()     rate-limit gate, one aiohttp round trip, exception translation
+        _send_once()     rate-limit gate (``_gate``; base_url's host only) around
+          _round_trip()  one aiohttp round trip, exception translation
 """
 
 from __future__ import annotations
