@@ -22,6 +22,7 @@ if __package__ in (None, ""):  # run as a script: make the ``benchmarks`` packag
 
 import msgspec
 
+from benchmarks._availability import AVAILABILITY_FULL, AVAILABILITY_QUICK, availability_rows
 from benchmarks._harness import FULL, QUICK, Report, run_benchmarks
 
 __all__ = ["format_table", "main", "parse_args", "write_json"]
@@ -92,6 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             log=lambda message: print(f"... {message}", file=sys.stderr, flush=True),
         )
     )
+    sizes = AVAILABILITY_QUICK if args.quick else AVAILABILITY_FULL
+    availability = availability_rows(sizes, log=lambda m: print(f"... {m}", file=sys.stderr))
+    report.rows.extend(asyncio.run(availability))
     print(format_table(report))
     if args.json is not None:
         write_json(report, args.json)

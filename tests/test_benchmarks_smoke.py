@@ -21,6 +21,7 @@ import pytest
 from helpers import fixture, page_body
 
 from benchmarks import run as bench_run
+from benchmarks._availability import AVAILABILITY_QUICK
 from benchmarks._decode import decode_rows
 from benchmarks._harness import QUICK
 from benchmarks._measure import BenchmarkError, Measured, compare
@@ -37,7 +38,11 @@ TINY = replace(
     decode_min_seconds=0.0,
 )
 
-BENCHMARKS = ["decode", "paginate", "fanout", "fanout_latency"]
+TINY_AVAILABILITY = replace(
+    AVAILABILITY_QUICK, users=1, slot_days=40, free_weeks=2, events=20, latency_ms=1.0, runs=2
+)
+
+BENCHMARKS = ["decode", "paginate", "fanout", "fanout_latency", "avail_slots", "avail_free"]
 VARIANTS = {
     "decode": {
         "msgspec.json.decode -> dicts",
@@ -60,6 +65,16 @@ VARIANTS = {
     },
 }
 VARIANTS["fanout_latency"] = VARIANTS["fanout"]
+VARIANTS["avail_slots"] = {
+    "sequential loop of SDK calls",
+    "jobs open_slots, max_concurrency=8",
+    "jobs open_slots, max_concurrency=32",
+}
+VARIANTS["avail_free"] = {
+    "sequential loop of SDK calls",
+    "jobs free_time, max_concurrency=8",
+    "jobs free_time, max_concurrency=32",
+}
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +84,7 @@ def cli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, An
     stdout = io.StringIO()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(bench_run, "QUICK", TINY)
+        patch.setattr(bench_run, "AVAILABILITY_QUICK", TINY_AVAILABILITY)
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(io.StringIO()):
             status = bench_run.main(["--quick", "--json", str(out)])
     assert status == 0
