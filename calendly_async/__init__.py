@@ -10,6 +10,7 @@
             print(event.start_time, event.name)
 """
 
+from ._gate import RateLimitWait, RequestStats
 from ._params import TimeArg
 from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
@@ -176,9 +177,11 @@ __all__ = [
     "QuestionAndAnswer",
     "RateLimit",
     "RateLimitError",
+    "RateLimitWait",
     "ReadTimeout",
     "Reconfirmation",
     "RedirectError",
+    "RequestStats",
     "Response",
     "RetryPolicy",
     "RoutingForm",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import inspect
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
@@ -12,6 +13,7 @@ from typing import Any
 
 import aiohttp
 
+from ._gate import RateLimitWait, RequestStats
 from ._params import QueryValue
 from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
@@ -51,6 +53,19 @@ __all__ = ["DEFAULT_BASE_URL", "Calendly"]
 DEFAULT_BASE_URL = "https://api.calendly.com"
 
 
+def _rate_limit_callback(
+    callback: Callable[[RateLimitWait], None] | None,
+) -> Callable[[RateLimitWait], None] | None:
+    """``on_rate_limit`` checked: a plain callable (an ``async def`` would never run)."""
+    if callback is None:
+        return None
+    if not callable(callback) or inspect.iscoroutinefunction(callback):
+        raise InvalidInputError(
+            "on_rate_limit must be a plain function taking a RateLimitWait (not async)"
+        )
+    return callback
+
+
 class Calendly:
     """Async client for the Calendly API v2.
 
@@ -84,6 +99,12 @@ class Calendly:
     sleep, clock:
         For tests: stand-ins for ``asyncio.sleep`` and ``time.monotonic`` used by
         retry backoff and rate-limit waits.
+    on_rate_limit:
+        Called with a ``RateLimitWait`` before every rate-limit wait longer than
+        a second (the queue stalled until the window resets, or a request sleeps
+        before retrying a 429), e.g. to show it in a progress display. A plain
+        function, called in the event loop: it must not block (exceptions are
+        logged and ignored). The same waits are logged at INFO.
     """
 
     def __init__(
@@ -100,6 +121,7 @@ class Calendly:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        on_rate_limit: Callable[[RateLimitWait], None] | None = None,
     ) -> None:
         if (token is None) == (oauth is None):
             raise InvalidInputError("pass exactly one of token=... or oauth=OAuth2(...)")
@@ -119,6 +141,7 @@ class Calendly:
             sleep=sleep,
             clock=clock,
         )
+        self._transport.gate.on_wait = _rate_limit_callback(on_rate_limit)
         self._mount()
 
     def _mount(self) -> None:
@@ -222,6 +245,17 @@ class Calendly:
     def rate_limit(self) -> RateLimit | None:
         """The rate-limit headers of the most recent response of this client (any task)."""
         return self._transport.gate.last
+
+    @property
+    def stats(self) -> RequestStats:
+        """Counters of this client and its ``with_options`` views, as a snapshot.
+
+        Requests sent, retries, 429s received and rate-limit waits (count and
+        seconds)::
+
+            client.stats.rate_limit_wait_seconds
+        """
+        return self._transport.gate.stats()
 
     async def request(
         self,
