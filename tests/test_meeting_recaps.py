@@ -147,7 +147,8 @@ async def test_mock_lists_available_recaps_by_default_and_filters(
     with_attendee = await sdk.meeting_recaps.list(attendee=email.upper()).collect()
     assert one.uri in {r.uri for r in with_attendee}
     assert all(email in {a.user_email for a in r.attendees} for r in with_attendee)
-    assert one.start_time is not None and one.end_time is not None
+    assert one.start_time is not None
+    assert one.end_time is not None
     window = await sdk.meeting_recaps.list(
         start_time=one.end_time, end_time=one.end_time + timedelta(days=400)
     ).collect()
@@ -162,7 +163,8 @@ async def test_mock_edits_reads_transcript_and_deletes(sdk: Calendly, mock: Mock
     assert edited.discussion_md == recap.discussion_md
     assert (await sdk.meeting_recaps.get(recap.uri)).summary_md == "## New"
     transcript = await sdk.meeting_recaps.transcript(recap.uri)
-    assert transcript.text and "Thanks for joining" in transcript.text
+    assert transcript.text
+    assert "Thanks for joining" in transcript.text
     assert transcript.uri == recap.transcript
     await sdk.meeting_recaps.delete(recap.uri)
     with pytest.raises(NotFoundError):
