@@ -11,6 +11,10 @@ from typing import Any
 
 import aiohttp
 import msgspec
+import pytest
+from aioresponses import aioresponses
+
+from calendly_async import Calendly, InvalidInputError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = "https://api.calendly.com"
@@ -122,3 +126,10 @@ class FakeTime:
         self.sleeps.append(seconds)
         self.now += seconds
         await asyncio.sleep(0)
+
+
+async def assert_refused(client: Calendly, api: aioresponses, call: Any) -> None:
+    """``await call(client)`` raises ``InvalidInputError`` before any request is sent."""
+    with pytest.raises(InvalidInputError):
+        await call(client)
+    assert not api.requests, api.requests

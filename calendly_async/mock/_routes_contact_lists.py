@@ -25,6 +25,7 @@ from aiohttp import web
 from ..models.contact_lists import ContactList, ContactListMembershipResult
 from ._context import context
 from ._crm import CrmState
+from ._fields import folded, only_fields
 from ._http import (
     bad_request,
     body_str,
@@ -36,7 +37,6 @@ from ._http import (
     resource,
     uuid_of,
 )
-from ._routes_contacts import folded
 from ._store import Store
 
 __all__ = ["routes"]
@@ -115,9 +115,7 @@ async def create_contact_list(request: web.Request) -> web.Response:
     store: Store = ctx.store
     crm = store.crm
     body = await json_body(request)
-    unknown = set(body) - {"name", "contacts"}
-    if unknown:
-        raise bad_request(sorted(unknown)[0], "is not a known field")
+    only_fields(body, ("name", "contacts"))
     name = _name(crm, body, None)
     if len(crm.contact_lists) >= MAX_LISTS:
         raise conflict(f"A user can have at most {MAX_LISTS} Lists and Views.")

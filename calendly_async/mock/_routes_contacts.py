@@ -22,7 +22,6 @@ Calendly rules the mock keeps:
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -39,6 +38,7 @@ from ..models.contacts import (
 )
 from ._context import context
 from ._crm import CrmState
+from ._fields import folded, only_fields
 from ._http import (
     bad_request,
     body_str,
@@ -58,7 +58,7 @@ from ._listing import list_response
 from ._paging import micros
 from ._store import Store
 
-__all__ = ["contact_view", "folded", "in_list", "routes"]
+__all__ = ["contact_view", "in_list", "routes"]
 
 routes = web.RouteTableDef()
 
@@ -158,12 +158,6 @@ async def get_definition(request: web.Request) -> web.Response:
     return resource(lookup(crm.field_definitions, request.match_info["uuid"]))
 
 
-def folded(text: str) -> str:
-    """A label or name compared the way Calendly does: case, accents and edge spaces ignored."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 @routes.post("/contacts/custom_field_definitions")
 async def create_definition(request: web.Request) -> web.Response:
     """Define a custom field (201); 409 for a label in use."""
@@ -171,9 +165,7 @@ async def create_definition(request: web.Request) -> web.Response:
     store = ctx.store
     crm = store.crm
     body = await json_body(request)
-    unknown = set(body) - {"label", "field_type", "options", "currency"}
-    if unknown:
-        raise bad_request(sorted(unknown)[0], "is not a known field")
+    only_fields(body, ("label", "field_type", "options", "currency"))
     label = body_str(body, "label") or ""
     if len(label) > 255:
         raise bad_request("label", "must be at most 255 characters")
@@ -278,9 +270,7 @@ def _custom_fields(crm: CrmState, value: Any) -> dict[str, Any]:
 
 def _changes(crm: CrmState, body: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(contact field changes, custom field values) of a create or update body."""
-    unknown = set(body) - _WRITABLE
-    if unknown:
-        raise bad_request(sorted(unknown)[0], "is not a known field")
+    only_fields(body, _WRITABLE)
     changes: dict[str, Any] = {}
     if "name" in body:
         changes["name"] = body_str(body, "name")

@@ -19,6 +19,7 @@ from aiohttp import web
 
 from ..models.meeting_recaps import MeetingRecap, MeetingRecapTranscript
 from ._context import context
+from ._fields import only_fields
 from ._http import (
     bad_request,
     choice_param,
@@ -88,9 +89,7 @@ async def update_recap(request: web.Request) -> web.Response:
     uuid = request.match_info["uuid"]
     recap = lookup(crm.recaps, uuid)
     body = await json_body(request)
-    unknown = set(body) - set(_SECTIONS)
-    if unknown:
-        raise bad_request(sorted(unknown)[0], "cannot be changed")
+    only_fields(body, _SECTIONS, "cannot be changed")
     for key, value in body.items():
         if value is not None and not isinstance(value, str):
             raise bad_request(key, "must be a string or null")

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from ..models.notes import Note
 from ._context import context
+from ._fields import only_fields
 from ._http import bad_request, json_body, list_param, lookup, parse_time, resource, uuid_of
 from ._listing import list_response
 from ._paging import micros
@@ -55,9 +56,7 @@ async def create_note(request: web.Request) -> web.Response:
     ctx = context(request)
     store = ctx.store
     body = await json_body(request)
-    unknown = set(body) - {"contact", "title", "body", "remind_at"}
-    if unknown:
-        raise bad_request(sorted(unknown)[0], "is not a known field")
+    only_fields(body, ("contact", "title", "body", "remind_at"))
     contact = body.get("contact")
     if not isinstance(contact, str) or uuid_of(contact) not in store.crm.contacts:
         raise bad_request("contact", "must be the URI of one of your contacts")
