@@ -87,7 +87,7 @@ async def test_list_sends_every_filter_comma_joined(client: Calendly, api: aiore
         state="CA",
         city="Berlin",
         exclude="custom_fields",
-        sort="updated_at:desc",
+        sort=["updated_at:desc", "created_at:asc"],
         count=5,
     ).collect()
     assert_round_trips(CONTACT, found[0])
@@ -105,7 +105,7 @@ async def test_list_sends_every_filter_comma_joined(client: Calendly, api: aiore
         "state": "CA",
         "city": "Berlin",
         "exclude": "custom_fields",
-        "sort": "updated_at:desc",
+        "sort": "updated_at:desc,created_at:asc",
         "count": "5",
     }
 
@@ -233,6 +233,7 @@ async def test_custom_field_definitions_list_get_create(
         lambda c: c.contacts.delete(""),
         lambda c: c.contacts.list(email="a@example.com,b@example.com").collect(),
         lambda c: c.contacts.list(name=[""]).collect(),
+        lambda c: c.contacts.list(sort="name:asc").collect(),
         lambda c: c.contacts.list(contact_list=f"{BASE}/contacts/X").collect(),
         lambda c: c.contact_custom_fields.create("Segment", "single_select"),
         lambda c: c.contact_custom_fields.create("Segment", "text", options=["a"]),

@@ -34,6 +34,20 @@ def _exclude(value: str | None) -> str | None:
     return value
 
 
+_SORTS = ("created_at:asc", "created_at:desc", "updated_at:asc", "updated_at:desc")
+
+
+def _sort(value: str | Sequence[str] | None) -> list[str] | None:
+    # Calendly rule (reference §2): contacts sort by created_at or updated_at, asc or desc.
+    if value is None:
+        return None
+    keys = [value] if isinstance(value, str) else list(value)
+    for key in keys:
+        if key not in _SORTS:
+            raise InvalidInputError(f"sort must be one of {', '.join(_SORTS)}, not {key!r}")
+    return keys
+
+
 def _text(value: object, what: str) -> str:
     if not isinstance(value, str):
         raise InvalidInputError(f"{what} must be a string, not {type(value).__name__}")
@@ -88,7 +102,7 @@ class Contacts(Resource):
         state: FilterArg = None,
         city: FilterArg = None,
         exclude: Exclude | None = None,
-        sort: ContactSort | str | None = None,
+        sort: ContactSort | Sequence[ContactSort] | None = None,
         count: int = DEFAULT_PAGE_SIZE,
         page_token: str | None = None,
     ) -> Paginator[Contact]:
@@ -106,7 +120,8 @@ class Contacts(Resource):
         exclude:
             ``"custom_fields"`` leaves the custom fields out of the answer.
         sort:
-            ``created_at`` or ``updated_at`` with ``:asc``/``:desc``.
+            ``created_at`` or ``updated_at`` with ``:asc``/``:desc``; a list for
+            several keys (sent comma-joined).
         count, page_token:
             Page size (1-100) and a token to resume from.
 
@@ -128,7 +143,7 @@ class Contacts(Resource):
             else None
         )
         params["exclude"] = _exclude(exclude)
-        params["sort"] = sort
+        params["sort"] = _sort(sort)
         return self._list("/contacts", Contact, params, count=count, page_token=page_token)
 
     async def get(self, uuid: str, *, exclude: Exclude | None = None) -> Contact:
