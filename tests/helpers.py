@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 import msgspec
 import pytest
+from aiohttp import web
 from aioresponses import aioresponses
 
 from calendly_async import Calendly, InvalidInputError
@@ -133,3 +134,16 @@ async def assert_refused(client: Calendly, api: aioresponses, call: Any) -> None
     with pytest.raises(InvalidInputError):
         await call(client)
     assert not api.requests, api.requests
+
+
+async def webhook_receiver(serve: Any) -> tuple[str, list[bytes]]:
+    """A loopback endpoint for webhook deliveries: (its URL, the bodies it received)."""
+    received: list[bytes] = []
+
+    async def handle(request: web.Request) -> web.Response:
+        received.append(await request.read())
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/hook", handle)
+    return f"{await serve(app)}/hook", received

@@ -13,8 +13,15 @@ from urllib.parse import urlsplit
 import msgspec
 import pytest
 from aioresponses import aioresponses
-from conftest import sent
-from helpers import BASE, assert_refused, assert_round_trips, page_body, resource_body
+from conftest import Serve, sent
+from helpers import (
+    BASE,
+    assert_refused,
+    assert_round_trips,
+    page_body,
+    resource_body,
+    webhook_receiver,
+)
 
 from calendly_async import (
     BadRequestError,
@@ -25,6 +32,7 @@ from calendly_async import (
 )
 from calendly_async.mock import MockCalendly
 from calendly_async.models.contacts import Contact, CustomFieldDefinition
+from calendly_async.webhooks import parse_event
 
 CONTACTS = re.compile(rf"^{re.escape(BASE)}/contacts(\?.*)?$")
 CONTACT_URI = f"{BASE}/contacts/CCCCCCCCCCCCCCCC"
@@ -343,3 +351,20 @@ async def test_mock_creates_custom_field_definitions(sdk: Calendly, mock: MockCa
     contact = next(iter(mock.state.crm.contacts.values()))
     updated = await sdk.contacts.update(contact.uri, custom_fields={plan.uri: plan.options[1].uuid})
     assert {f.label: f.value for f in updated.custom_fields}["Plan"] == plan.options[1].uuid
+
+
+async def test_mock_fires_contact_webhooks(sdk: Calendly, mock: MockCalendly, serve: Serve) -> None:
+    url, received = await webhook_receiver(serve)
+    events = ["contact.created", "contact.updated", "contact.deleted"]
+    await sdk.webhooks.create(url, events, mock.organization_uri, "organization")
+    contact = await sdk.contacts.create("Hook Test", "hook@example.com")
+    await sdk.contacts.update(contact.uri, city="Paris")
+    await sdk.contacts.delete(contact.uri)
+    await mock.deliverer.drain()
+    created, updated, deleted = (parse_event(body) for body in received)
+    assert [created.event, updated.event, deleted.event] == events
+    assert isinstance(updated.payload, dict)
+    assert (updated.payload["uri"], updated.payload["city"]) == (contact.uri, "Paris")
+    assert created.payload_uri == contact.uri
+    assert isinstance(deleted.payload, dict)
+    assert set(deleted.payload) == {"uri", "deleted_at"}

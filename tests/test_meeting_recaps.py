@@ -13,11 +13,19 @@ from urllib.parse import urlsplit
 import msgspec
 import pytest
 from aioresponses import aioresponses
-from conftest import sent
-from helpers import BASE, assert_refused, assert_round_trips, page_body, resource_body
+from conftest import Serve, sent
+from helpers import (
+    BASE,
+    assert_refused,
+    assert_round_trips,
+    page_body,
+    resource_body,
+    webhook_receiver,
+)
 
 from calendly_async import Calendly, MeetingRecap, NotFoundError
 from calendly_async.mock import MockCalendly
+from calendly_async.webhooks import parse_event
 
 RECAPS = re.compile(rf"^{re.escape(BASE)}/meeting_recaps(\?.*)?$")
 RECAP_URI = f"{BASE}/meeting_recaps/RRRRRRRRRRRRRRRR"
@@ -164,3 +172,26 @@ async def test_mock_edits_reads_transcript_and_deletes(sdk: Calendly, mock: Mock
     with pytest.raises(NotFoundError):
         await sdk.meeting_recaps.transcript(recap.uri)
     assert recap.uri not in {r.uri for r in await sdk.meeting_recaps.list().collect()}
+
+
+async def test_mock_fires_recap_webhooks_to_the_host(
+    sdk: Calendly, mock: MockCalendly, serve: Serve
+) -> None:
+    url, received = await webhook_receiver(serve)
+    recap = (await sdk.meeting_recaps.list(count=1).collect())[0]
+    event = mock.state.events[(recap.event or "").rsplit("/", 1)[-1]]
+    host = mock.state.uri("users", mock.state.host_uuid(event))
+    events = ["meeting_recap.updated", "meeting_recap.deleted"]
+    await sdk.webhooks.create(
+        url, events, mock.organization_uri, "user", user=host
+    )  # fmt: skip
+    await sdk.meeting_recaps.update(recap.uri, summary_md="## Edited")
+    await sdk.meeting_recaps.delete(recap.uri)
+    await mock.deliverer.drain()
+    updated, deleted = (parse_event(body) for body in received)
+    assert [updated.event, deleted.event] == events
+    assert isinstance(updated.payload, dict)
+    assert updated.payload["recap"]["summary_md"] == "## Edited"
+    assert updated.payload["event"]["uri"] == recap.event
+    assert isinstance(deleted.payload, dict)
+    assert set(deleted.payload["recap"]) == {"uri", "deleted_at"}

@@ -55,6 +55,7 @@ from ._http import (
     uuid_of,
 )
 from ._listing import list_response
+from ._notify import notify_payload
 from ._paging import micros
 from ._store import Store
 
@@ -316,7 +317,9 @@ async def create_contact(request: web.Request) -> web.Response:
     )
     crm.field_values[uuid] = values
     store.touch()
-    return resource(contact_view(store, uuid), status=201)
+    view = contact_view(store, uuid)
+    notify_payload(ctx, "contact.created", msgspec.to_builtins(view), store.owner_uuid)
+    return resource(view, status=201)
 
 
 @routes.get("/contacts/{uuid}")
@@ -345,16 +348,20 @@ async def update_contact(request: web.Request) -> web.Response:
     crm.contacts[uuid] = msgspec.structs.replace(contact, updated_at=ctx.now(), **changes)
     crm.field_values.setdefault(uuid, {}).update(values)
     store.touch()
-    return resource(contact_view(store, uuid))
+    view = contact_view(store, uuid)
+    notify_payload(ctx, "contact.updated", msgspec.to_builtins(view), uuid_of(view.owner or ""))
+    return resource(view)
 
 
 @routes.delete("/contacts/{uuid}")
 async def delete_contact(request: web.Request) -> web.Response:
     """Delete a contact (204): it leaves every List, and its notes go too."""
-    store = context(request).store
+    ctx = context(request)
+    store = ctx.store
     crm = store.crm
     uuid = request.match_info["uuid"]
-    if crm.contacts.pop(uuid, None) is None:
+    contact = crm.contacts.pop(uuid, None)
+    if contact is None:
         raise not_found()
     crm.field_values.pop(uuid, None)
     for members in crm.list_members.values():
@@ -363,4 +370,8 @@ async def delete_contact(request: web.Request) -> web.Response:
     for note_uuid in [k for k, n in crm.notes.items() if uuid_of(n.contact or "") == uuid]:
         del crm.notes[note_uuid]
     store.touch()
+    # Calendly rule (release notes 2026-05-27): contact.deleted is a tombstone,
+    # only the contact's URI and deleted_at.
+    tombstone = {"uri": contact.uri, "deleted_at": msgspec.to_builtins(ctx.now())}
+    notify_payload(ctx, "contact.deleted", tombstone, uuid_of(contact.owner or ""))
     return no_content()

@@ -13,12 +13,13 @@ available recaps.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import msgspec
 from aiohttp import web
 
 from ..models.meeting_recaps import MeetingRecap, MeetingRecapTranscript
-from ._context import context
+from ._context import MockContext, context
 from ._fields import only_fields
 from ._http import (
     bad_request,
@@ -33,6 +34,7 @@ from ._http import (
     uuid_of,
 )
 from ._listing import list_response
+from ._notify import notify_payload
 from ._paging import micros
 
 __all__ = ["routes"]
@@ -44,6 +46,19 @@ _FIELDS = {
     "created_at": lambda recap: micros(recap.created_at),
 }
 _SECTIONS = ("summary_md", "action_items_md", "discussion_md")
+
+
+def _notify(ctx: MockContext, name: str, recap: MeetingRecap) -> None:
+    """``meeting_recap.*``: ``{created_at, event, recap}``, ``recap`` only ``{uri,
+    deleted_at}`` on deletion (the sample payload's shape, reference §7)."""
+    store = ctx.store
+    now = ctx.now()
+    event = store.events.get(uuid_of(recap.event or ""))
+    summary = {"uri": recap.event, "name": recap.name, "start_time": recap.start_time,
+               "end_time": recap.end_time, "attendees": recap.attendees}  # fmt: skip
+    body: Any = {"uri": recap.uri, "deleted_at": now} if name.endswith("deleted") else recap
+    payload = msgspec.to_builtins({"created_at": now, "event": summary, "recap": body})
+    notify_payload(ctx, name, payload, store.host_uuid(event) if event is not None else None)
 
 
 @routes.get("/meeting_recaps")
@@ -95,6 +110,7 @@ async def update_recap(request: web.Request) -> web.Response:
             raise bad_request(key, "must be a string or null")
     crm.recaps[uuid] = msgspec.structs.replace(recap, updated_at=ctx.now(), **body)
     ctx.store.touch()
+    _notify(ctx, "meeting_recap.updated", crm.recaps[uuid])
     return resource(crm.recaps[uuid])
 
 
@@ -104,10 +120,12 @@ async def delete_recap(request: web.Request) -> web.Response:
     ctx = context(request)
     crm = ctx.store.crm
     uuid = request.match_info["uuid"]
-    if crm.recaps.pop(uuid, None) is None:
+    recap = crm.recaps.pop(uuid, None)
+    if recap is None:
         raise not_found()
     crm.transcripts.pop(uuid, None)
     ctx.store.touch()
+    _notify(ctx, "meeting_recap.deleted", recap)
     return no_content()
 
 
