@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import msgspec
 
+from ._json import MALFORMED_JSON
 from ._transport import Response
 from .errors import DecodeError
 
@@ -73,7 +74,8 @@ def _decode(envelope: Any, model: Any, response: Response) -> Any:
             path=str(exc).rpartition(" - at `")[2].rstrip("`") or None,
             url=response.url,
         ) from exc
-    except msgspec.DecodeError as exc:
+    except MALFORMED_JSON as exc:
+        # Invalid JSON, or nested too deeply for msgspec (RecursionError).
         raise DecodeError(
             f"response from {response.method} {response.url} is not valid JSON: {exc}",
             url=response.url,

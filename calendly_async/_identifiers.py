@@ -4,6 +4,11 @@ Calendly rule (reference §1, "Identifiers"): query parameters and body fields
 that point at another resource take the full URI
 (``https://api.calendly.com/users/ABC``), path parameters take the bare UUID
 (the URI's last segment).
+
+A UUID is made into ``https://api.calendly.com/<collection>/<uuid>`` whatever host
+the client talks to: that URI is the resource's name, not an address, so a proxy
+or mock ``base_url`` never leaks into filter or body values. A full URI (on any
+host) is sent unchanged.
 """
 
 from __future__ import annotations
@@ -13,7 +18,12 @@ from urllib.parse import urlsplit
 
 from .errors import InvalidInputError
 
-__all__ = ["resource_uri", "resource_uuid"]
+__all__ = ["CALENDLY_API_ORIGIN", "canonical_uri", "resource_uri", "resource_uuid"]
+
+CALENDLY_API_ORIGIN = "https://api.calendly.com"
+"""Calendly rule (reference §1, "Identifiers"): every resource's ``uri`` is
+``https://api.calendly.com/<collection>/<UUID>``, whichever ``base_url`` the
+client sends requests to."""
 
 # Calendly UUIDs are opaque: hex with dashes, or upper-case base32 in examples.
 _UUID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
@@ -61,15 +71,21 @@ def resource_uuid(value: str, collection: str, *, what: str | None = None) -> st
     return text
 
 
-def resource_uri(value: str, collection: str, base_url: str, *, what: str | None = None) -> str:
+def canonical_uri(collection: str, uuid: str) -> str:
+    """Calendly's name for a resource: ``https://api.calendly.com/{collection}/{uuid}``."""
+    return f"{CALENDLY_API_ORIGIN}/{collection}/{uuid}"
+
+
+def resource_uri(value: str, collection: str, *, what: str | None = None) -> str:
     """Return the full URI of ``value``, given as a UUID or a URI of ``collection``.
 
-    A URI is checked and passed through unchanged; a UUID becomes
-    ``{base_url}/{collection}/{uuid}``.
+    A URI is checked and passed through unchanged (any host); a UUID becomes
+    ``https://api.calendly.com/{collection}/{uuid}`` (``canonical_uri``), never
+    a URI on the client's ``base_url``.
     """
     label = what or collection.rstrip("s")
     text = _check_text(value, label)
     if "/" in text or ":" in text:
         _uuid_from_uri(text, collection, label)
         return text
-    return f"{base_url.rstrip('/')}/{collection}/{resource_uuid(text, collection, what=label)}"
+    return canonical_uri(collection, resource_uuid(text, collection, what=label))

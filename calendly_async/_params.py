@@ -50,12 +50,21 @@ def parse_time(value: TimeArg, *, what: str = "time") -> datetime:
             f"{what} {value!r} has no timezone; pass an aware datetime "
             "(datetime(..., tzinfo=timezone.utc)) or a string ending in Z or +HH:MM"
         )
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        # datetime(1, 1, 1, tzinfo=+23:59) is before year 1 in UTC.
+        shown = value.isoformat() if isinstance(value, datetime) else repr(value)
+        raise InvalidInputError(
+            f"{what} {shown} is outside the years 1-9999 once converted to UTC"
+        ) from None
 
 
 def format_time(value: TimeArg, *, what: str = "time") -> str:
     """Format ``value`` the way Calendly writes times: UTC, microseconds, ``Z``."""
-    return parse_time(value, what=what).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime: strftime("%Y") writes year 1 as "1", not "0001".
+    utc = parse_time(value, what=what).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
 
 
 def _format_scalar(value: object, key: str) -> str:
@@ -113,7 +122,8 @@ def split_window(
     windows: list[tuple[datetime, datetime]] = []
     cursor = start
     while cursor < end:
-        stop = min(cursor + max_span, end)
+        # end - cursor, not cursor + max_span: the sum can pass year 9999 (OverflowError).
+        stop = end if end - cursor <= max_span else cursor + max_span
         windows.append((cursor, stop))
         cursor = stop
     return windows
@@ -137,6 +147,10 @@ def name_list(values: str | Sequence[str] | None, what: str) -> list[str] | None
     """
     if values is None:
         return None
+    if isinstance(values, bytes | Mapping) or not isinstance(values, str | Iterable):
+        raise InvalidInputError(
+            f"{what} must be a string or a list of strings, not {type(values).__name__}"
+        )
     items = [values] if isinstance(values, str) else list(values)
     if not items:
         raise InvalidInputError(f"{what} must not be empty")

@@ -14,6 +14,7 @@ import asyncio
 import contextvars
 import copy
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from multidict import CIMultiDict
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from . import _redact
+from ._json import MALFORMED_JSON
 from ._params import QueryValue, query
 from ._ratelimit import (
     RateLimit,
@@ -48,7 +50,17 @@ from .errors import (
     error_from_response,
 )
 
-__all__ = ["Auth", "FileSpec", "Response", "ResponseType", "Transport", "current_response"]
+__all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "Auth",
+    "FileSpec",
+    "Response",
+    "ResponseType",
+    "Transport",
+    "check_headers",
+    "check_method",
+    "current_response",
+]
 
 logger = logging.getLogger("calendly_async")
 
@@ -58,6 +70,11 @@ FileSpec = bytes | str | tuple[str, bytes | str] | tuple[str, bytes | str, str]
 ``(filename, content, content_type)``."""
 
 _USER_AGENT = "calendly-async/0.1.0"
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+"""Largest response body read by default (64 MiB); a larger one is a ``DecodeError``."""
+_READ_CHUNK = 64 * 1024
+# RFC 9110 §9.1: a method is a token (tchar = "!" / "#" / ... / DIGIT / ALPHA).
+_METHOD = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _json_encoder = msgspec.json.Encoder()
 
 
@@ -87,7 +104,7 @@ class Response:
             return None
         try:
             return msgspec.json.decode(self.body)
-        except msgspec.DecodeError as exc:
+        except MALFORMED_JSON as exc:
             raise DecodeError(
                 f"response from {self.method} {self.url} is not JSON; "
                 "use response_type='text' or 'bytes'",
@@ -206,6 +223,64 @@ class _Body:
         return None if self.data is None else f"<{len(self.data)} bytes>"
 
 
+def check_headers(headers: object, what: str = "headers") -> dict[str, str]:
+    """``headers`` as a dict of str to str, refused (``InvalidInputError``) otherwise.
+
+    Checked before anything is sent. A value may be a credential, so it is never
+    quoted.
+    """
+    if headers is None:
+        return {}
+    if not isinstance(headers, Mapping):
+        raise InvalidInputError(f"{what} must be a mapping of header names to strings")
+    for name, value in headers.items():
+        if not isinstance(name, str) or not name:
+            raise InvalidInputError(f"{what} names must be non-empty strings, not {name!r}")
+        if not isinstance(value, str):
+            raise InvalidInputError(
+                f"header {name!r} must be a string, not {type(value).__name__}"
+            )
+    _check_header_values(headers)
+    return dict(headers)
+
+
+def check_method(method: object) -> str:
+    """An HTTP method (an RFC 9110 token, so no CR, LF or space), upper-cased."""
+    if not isinstance(method, str) or not _METHOD.match(method):
+        shown = method if isinstance(method, str) else type(method).__name__
+        raise InvalidInputError(f"method must be an HTTP method name like 'GET', not {shown!r}")
+    return method.upper()
+
+
+async def _read_body(raw: aiohttp.ClientResponse, limit: int, method: str, url: str) -> bytes:
+    """The body, refused (``DecodeError``) as soon as it is known to exceed ``limit`` bytes.
+
+    ``Content-Length`` is checked before reading; a chunked (or lying) body is
+    read with a running count and abandoned, connection closed, at the limit.
+    """
+    declared = raw.content_length if method != "HEAD" else None
+    if declared is not None and declared > limit:
+        raw.close()
+        raise _too_large(f"{declared} bytes (Content-Length)", limit, method, url)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in raw.content.iter_chunked(_READ_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raw.close()
+            raise _too_large(f"more than {limit} bytes", limit, method, url)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(size: str, limit: int, method: str, url: str) -> DecodeError:
+    return DecodeError(
+        f"the response to {method} {url} is {size}, over max_response_bytes ({limit}); "
+        "not read further",
+        url=url,
+    )
+
+
 def _check_header_values(headers: Mapping[str, str]) -> None:
     """Refuse CR, LF or NUL in a header value (header injection), naming only the header.
 
@@ -248,6 +323,10 @@ class Transport:
         An ``aiohttp.ClientSession`` to use; it is then not closed by ``aclose``.
     max_connections:
         Connection-pool size when the transport creates its own session.
+    headers:
+        Extra headers sent with every request.
+    max_response_bytes:
+        Largest response body read; a larger one raises ``DecodeError``.
     sleep, clock:
         Injectable for tests: ``asyncio.sleep`` and ``time.monotonic`` stand-ins.
     """
@@ -262,10 +341,12 @@ class Transport:
         session: aiohttp.ClientSession | None = None,
         max_connections: int = 100,
         headers: Mapping[str, str] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.base_url = base_url
+        self.max_response_bytes = max_response_bytes
         self.auth = auth
         self.timeout = _timeout(timeout)
         self.retry = retry or RetryPolicy()
@@ -276,7 +357,8 @@ class Transport:
         self._owns_session = session is None
         self._parent: Transport | None = None
         self._sleep = sleep
-        self._headers = {"User-Agent": _USER_AGENT, "Accept": "application/json", **(headers or {})}
+        self._headers = {"User-Agent": _USER_AGENT, "Accept": "application/json"}
+        self._headers.update(check_headers(headers))
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self.base_url!r}, auth={type(self.auth).__name__})"
@@ -343,10 +425,15 @@ class Transport:
     ) -> Response:
         """Send a request, retrying per policy; return the response or raise.
 
-        Raises an ``APIError`` subclass for a status of 400 or more and a
-        ``TransportError`` subclass when no response arrives.
+        Raises an ``APIError`` subclass for a status of 400 or more,
+        ``RedirectError`` for a 3xx (never followed), ``DecodeError`` for a body
+        over ``max_response_bytes``, a ``TransportError`` subclass when no
+        response arrives, and ``InvalidInputError`` for an ill-typed method,
+        path or header before anything is sent.
         """
-        method = method.upper()
+        method = check_method(method)
+        if not isinstance(path_or_url, str) or not path_or_url.strip():
+            raise InvalidInputError(f"path_or_url must be a non-empty string, not {path_or_url!r}")
         url = self.url_for(path_or_url)
         policy = retry or self.retry
         call = _Call(
@@ -354,7 +441,7 @@ class Transport:
             url=url,
             params=query(params or {}),
             body=_Body.make(json=json, data=data, files=files),
-            headers=dict(headers or {}),
+            headers=check_headers(headers),
             timeout=_timeout(timeout),
             authenticate=authenticate and self.auth is not None and same_origin(url, self.base_url),
             log_level=logging.INFO if debug else logging.DEBUG,
@@ -394,19 +481,23 @@ class Transport:
             and self.auth is not None
             and await self.auth.on_unauthorized(token)
         ):
-            response = await self._send_once(call, await self.auth.access_token())
-        if response.status >= 400:
-            raise self._error(response)
+            token = await self.auth.access_token()
+            response = await self._send_once(call, token)
+        # A 3xx is never followed (allow_redirects=False keeps the token on
+        # base_url) and never returned as if it were the answer: RedirectError.
+        if response.status >= 300:
+            raise self._error(response, token)
         return response
 
     @staticmethod
-    def _error(response: Response) -> CalendlyError:
+    def _error(response: Response, token: str | None = None) -> CalendlyError:
         return error_from_response(
             response.status,
             response.headers,
             response.body,
             method=response.method,
             url=response.url,
+            secret=token,
         )
 
     def _wait_too_long(self, call: _Call) -> RateLimitError | None:
@@ -449,7 +540,7 @@ class Transport:
                 timeout=call.timeout or self.timeout or aiohttp.ClientTimeout(),
                 allow_redirects=False,
             ) as raw:
-                body = await raw.read()
+                body = await _read_body(raw, self.max_response_bytes, call.method, call.url)
                 # A copy: aiohttp's read-only proxy cannot be pickled (errors keep headers).
                 received = CIMultiDict(raw.headers)
                 response = Response(call.method, call.url, raw.status, received, body)

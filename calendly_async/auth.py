@@ -27,6 +27,7 @@ from urllib.parse import quote, urlencode
 import aiohttp
 import msgspec
 
+from ._json import MALFORMED_JSON
 from ._redact import mask
 from ._retry import RetryPolicy
 from ._tokens import (
@@ -448,7 +449,7 @@ class OAuth2:
         )
         try:
             token = TOKEN_DECODER.decode(response.body)
-        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        except MALFORMED_JSON as exc:  # also RecursionError for absurdly nested JSON
             raise DecodeError(f"unexpected /oauth/token response: {exc}", url=response.url) from exc
         if token.created_at is None:
             token = msgspec.structs.replace(token, created_at=int(self._clock()))
@@ -506,7 +507,7 @@ class OAuth2:
         )
         try:
             return INTROSPECTION_DECODER.decode(response.body)
-        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        except MALFORMED_JSON as exc:  # also RecursionError for absurdly nested JSON
             raise DecodeError(
                 f"unexpected /oauth/introspect response: {exc}", url=response.url
             ) from exc

@@ -15,10 +15,18 @@ import aiohttp
 from ._params import QueryValue
 from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
-from ._transport import FileSpec, Response, ResponseType, Transport, current_response
+from ._transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    FileSpec,
+    Response,
+    ResponseType,
+    Transport,
+    current_response,
+)
 from ._urls import check_base_url
 from .auth import AccessToken, OAuth2
 from .errors import InvalidInputError
+from .resources._inputs import check_int
 from .resources.activity_log import ActivityLog
 from .resources.availability import AvailabilitySchedules, BusyTimes
 from .resources.contact_lists import ContactLists
@@ -74,7 +82,10 @@ class Calendly:
     session:
         Use this ``aiohttp.ClientSession`` instead of creating one (it is not closed).
     headers:
-        Extra headers sent with every request.
+        Extra headers sent with every request (names and values are strings).
+    max_response_bytes:
+        Largest response body read (default 64 MiB); a larger one raises
+        ``DecodeError`` without being read to the end.
     sleep, clock:
         For tests: stand-ins for ``asyncio.sleep`` and ``time.monotonic`` used by
         retry backoff and rate-limit waits.
@@ -91,13 +102,15 @@ class Calendly:
         max_connections: int = 100,
         session: aiohttp.ClientSession | None = None,
         headers: Mapping[str, str] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if (token is None) == (oauth is None):
             raise InvalidInputError("pass exactly one of token=... or oauth=OAuth2(...)")
-        if max_connections < 1:
-            raise InvalidInputError("max_connections must be at least 1")
+        _check_options(token, oauth, retry, session, sleep, clock)
+        check_int(max_connections, "max_connections")
+        check_int(max_response_bytes, "max_response_bytes")
         self.oauth = oauth
         self._transport = Transport(
             base_url=check_base_url(base_url),
@@ -107,6 +120,7 @@ class Calendly:
             session=session,
             max_connections=max_connections,
             headers=headers,
+            max_response_bytes=max_response_bytes,
             sleep=sleep,
             clock=clock,
         )
@@ -243,10 +257,19 @@ class Calendly:
         a multipart upload together with ``data``'s fields. ``response_type``
         chooses ``"json"`` (decoded, ``None`` when empty), ``"text"`` or ``"bytes"``.
         ``debug=True`` logs the request and response at INFO, secrets redacted.
-        Error statuses raise the matching ``APIError`` subclass.
+        Error statuses raise the matching ``APIError`` subclass; a 3xx raises
+        ``RedirectError`` (redirects are never followed, so the token never
+        leaves ``base_url``).
         """
         if response_type not in ("json", "text", "bytes"):
             raise InvalidInputError("response_type must be 'json', 'text' or 'bytes'")
+        _check_retry(retry)
+        if data is not None and not isinstance(data, Mapping | str | bytes):
+            raise InvalidInputError(
+                f"data must be a mapping, str or bytes, not {type(data).__name__}"
+            )
+        if files is not None and not isinstance(files, Mapping):
+            raise InvalidInputError("files must be a mapping of field names to files")
         if json is not None and (data is not None or files):
             raise InvalidInputError("send either json= or data=/files=, not both")
         response = await self._transport.request(
@@ -266,3 +289,25 @@ class Calendly:
         if response_type == "text":
             return response.text()
         return response.json()
+
+
+def _check_options(
+    token: object, oauth: object, retry: object, session: object, sleep: object, clock: object
+) -> None:
+    """Refuse ill-typed client options at construction (the token is never quoted)."""
+    if token is not None and (not isinstance(token, str) or not token.strip()):
+        raise InvalidInputError("token must be a non-empty string")
+    if oauth is not None and not isinstance(oauth, OAuth2):
+        raise InvalidInputError(f"oauth must be an OAuth2, not {type(oauth).__name__}")
+    _check_retry(retry)
+    if session is not None and not isinstance(session, aiohttp.ClientSession):
+        raise InvalidInputError(
+            f"session must be an aiohttp.ClientSession, not {type(session).__name__}"
+        )
+    if not callable(sleep) or not callable(clock):
+        raise InvalidInputError("sleep and clock must be callables")
+
+
+def _check_retry(retry: object) -> None:
+    if retry is not None and not isinstance(retry, RetryPolicy):
+        raise InvalidInputError(f"retry must be a RetryPolicy, not {type(retry).__name__}")

@@ -5,13 +5,15 @@ The tree::
     CalendlyError
     ├── InvalidInputError (also ValueError)   bad argument, raised before any request
     ├── TokenPersistenceError                  on_token failed; the new token is kept in memory
-    ├── DecodeError                            a 2xx body that is not what Calendly documents
+    ├── DecodeError                            a body that is not what Calendly documents
+                                               (malformed, too deeply nested, too large)
     ├── TransportError                         no HTTP response was received
     │   ├── ConnectError (also OSError)        the request never reached the server
     │   │   └── ConnectTimeout (also TimeoutError)
     │   ├── ReadTimeout (also TimeoutError)    sent, but no complete answer in time
     │   └── NetworkError (also OSError)        connection reset or dropped mid-request
     └── APIError                               Calendly answered with an error status
+        ├── RedirectError           3xx (never followed; ``location`` names the target)
         ├── BadRequestError         400
         ├── AuthenticationError     401 (and OAuth token-endpoint failures)
         │   └── InvalidGrantError   refresh token or code rejected: re-authorise the user
@@ -40,7 +42,9 @@ from typing import Any
 
 import msgspec
 
+from ._json import MALFORMED_JSON
 from ._ratelimit import header_value, retry_after_seconds
+from ._redact import REDACTED
 
 __all__ = [
     "APIError",
@@ -61,6 +65,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ReadTimeout",
+    "RedirectError",
     "ServerError",
     "TokenPersistenceError",
     "TransportError",
@@ -88,9 +93,11 @@ class TokenPersistenceError(CalendlyError):
 
 
 class DecodeError(CalendlyError):
-    """A successful response whose body is not the documented shape.
+    """A response whose body is not the documented shape.
 
-    ``path`` is msgspec's location of the problem (``$.resource.start_time``).
+    Also raised for a body that is not JSON, is nested too deeply to decode, or
+    is larger than the client's ``max_response_bytes`` (then it is not read to
+    the end). ``path`` is msgspec's location of the problem (``$.resource.start_time``).
     """
 
     def __init__(self, message: str, *, path: str | None = None, url: str | None = None) -> None:
@@ -149,7 +156,7 @@ class _ErrorBody:
 
 
 class APIError(CalendlyError):
-    """Calendly answered with a status of 400 or more.
+    """Calendly answered with a status of 400 or more (or a 3xx: ``RedirectError``).
 
     Attributes
     ----------
@@ -216,6 +223,22 @@ def _rebuild_api_error(cls: type[APIError], state: dict[str, Any]) -> APIError:
     error.__dict__.update(state)
     Exception.__init__(error, error._summary())
     return error
+
+
+class RedirectError(APIError):
+    """3xx: the server answered with a redirect, which the SDK never follows.
+
+    Calendly's API does not redirect, so a 3xx means a proxy, a wrong
+    ``base_url`` or a hostile server; following it could send the bearer token
+    to another host. ``location`` is the ``Location`` header (``None`` when
+    absent), with the request's token masked should the server have echoed it.
+    """
+
+    location: str | None
+
+    def __init__(self, *, location: str | None = None, **kwargs: Any) -> None:
+        self.location = location
+        super().__init__(**kwargs)
 
 
 class BadRequestError(APIError):
@@ -326,7 +349,7 @@ def _decode_error_body(body: bytes) -> _ErrorBody | None:
     """
     try:
         decoded = msgspec.json.decode(body)
-    except msgspec.DecodeError:
+    except MALFORMED_JSON:
         return None
     if not isinstance(decoded, dict):
         return None
@@ -377,6 +400,7 @@ def error_from_response(
     method: str = "",
     url: str = "",
     retry_after: float | None = None,
+    secret: str | None = None,
 ) -> APIError:
     """Build the typed error for an error response. Pure: no I/O.
 
@@ -393,13 +417,19 @@ def error_from_response(
     retry_after:
         For a 429, the wait in seconds; by default read from ``Retry-After`` /
         ``X-RateLimit-Reset``.
+    secret:
+        The bearer token the request carried; masked wherever the server echoed
+        it into a redirect's ``Location``.
 
     Returns
     -------
     APIError
         The subclass for the status (``InvalidGrantError`` for ``invalid_grant``,
-        ``InsufficientScopeError`` for a 403 naming ``required_scopes``).
+        ``InsufficientScopeError`` for a 403 naming ``required_scopes``,
+        ``RedirectError`` for a 3xx).
     """
+    if 300 <= status < 400:
+        return _redirect_error(status, headers, body, method=method, url=url, secret=secret)
     parsed = _decode_error_body(body)
     fallback_title = _fallback_title(status)
     if parsed is None:
@@ -432,3 +462,30 @@ def error_from_response(
     if status == 400 and oauth_error in ("invalid_client", "unauthorized_client"):
         return AuthenticationError(**common)
     return _STATUS_CLASSES.get(status, APIError)(**common)
+
+
+def _redirect_error(
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    method: str,
+    url: str,
+    secret: str | None,
+) -> RedirectError:
+    """A 3xx as an error: the SDK never follows redirects (the token stays on ``base_url``)."""
+    location = header_value(headers, "Location")
+    if location is not None and secret:
+        location = location.replace(secret, REDACTED)
+    target = f"to {location!r}" if location is not None else "without a Location header"
+    return RedirectError(
+        location=location,
+        status=status,
+        title=_fallback_title(status),
+        message=f"the server redirected {target}; redirects are never followed",
+        request_id=header_value(headers, "X-Request-Id"),
+        headers=headers,
+        method=method,
+        url=url,
+        body=body,
+    )

@@ -127,9 +127,12 @@ class Paginator(Generic[T]):
         """Every item (or the first ``limit``) in a list.
 
         Stops fetching as soon as ``limit`` items are in hand (a pending read-ahead
-        is cancelled). Raises ``InvalidInputError`` for a negative ``limit``.
+        is cancelled). Raises ``InvalidInputError`` for a ``limit`` that is not a
+        non-negative integer.
         """
-        if limit is not None and (isinstance(limit, bool) or limit < 0):
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
+        ):
             raise InvalidInputError(f"limit must be a non-negative integer, not {limit!r}")
         items: list[T] = []
         if limit == 0:

@@ -146,4 +146,4 @@ async def test_list_over_loopback_pages_with_total_count(serve: Serve) -> None:
     assert {p.total_count for p in pages} == {2}
     assert [q.get("page_token") for q in queries] == [None, "E1"]
     assert {q["namespace"] for q in queries} == {"User,Group"}
-    assert {q["organization"] for q in queries} == {f"{url}/organizations/ORG1"}
+    assert {q["organization"] for q in queries} == {f"{BASE}/organizations/ORG1"}

@@ -205,7 +205,7 @@ async def test_busy_times_over_20_days_on_loopback(serve: Serve) -> None:
 
     async def handler(request: web.Request) -> web.Response:
         assert request.headers["Authorization"] == f"Bearer {TOKEN}"
-        assert request.query["user"] == f"{base}/users/{USER}"
+        assert request.query["user"] == f"{BASE}/users/{USER}"
         begin = datetime.fromisoformat(request.query["start_time"])
         end = datetime.fromisoformat(request.query["end_time"])
         if not begin < end <= begin + 7 * DAY:
@@ -228,7 +228,7 @@ async def test_busy_times_over_20_days_on_loopback(serve: Serve) -> None:
 
 async def test_schedules_over_loopback(serve: Serve) -> None:
     async def listing(request: web.Request) -> web.Response:
-        assert request.query["user"] == f"{base}/users/{USER}"
+        assert request.query["user"] == f"{BASE}/users/{USER}"
         return web.json_response(fixture("list_user_availability_schedules"))
 
     async def one(request: web.Request) -> web.Response:

@@ -305,7 +305,7 @@ async def test_available_times_over_70_days_on_loopback(serve: Serve) -> None:
 
     async def handler(request: web.Request) -> web.Response:
         assert request.headers["Authorization"] == f"Bearer {TOKEN}"
-        assert request.query["event_type"] == f"{base}/event_types/{ET}"
+        assert request.query["event_type"] == f"{BASE}/event_types/{ET}"
         begin = datetime.fromisoformat(request.query["start_time"])
         end = datetime.fromisoformat(request.query["end_time"])
         if not begin < end <= begin + timedelta(days=31):

@@ -566,9 +566,16 @@ async def test_mock_availability_update_changes_available_times(
 
 async def test_mock_refuses_a_bad_availability_setting(sdk: Calendly, mock: MockCalendly) -> None:
     created = await sdk.event_types.create(mock.owner_uri, "Intro call")
-    with pytest.raises(BadRequestError):
+    with pytest.raises(InvalidInputError):  # the SDK refuses it before sending
         await sdk.event_types.update_availability_schedule(
             created.uri, timezone="UTC", availability_setting="all"
+        )
+    with pytest.raises(BadRequestError):
+        await sdk.request(
+            "PATCH",
+            "/event_type_availability_schedules",
+            params={"event_type": created.uri},
+            json={"availability_rule": {"timezone": "UTC"}, "availability_setting": "all"},
         )
 
 

@@ -18,7 +18,13 @@ import aiohttp
 import pytest
 from helpers import assert_round_trips
 
-from calendly_async import BadRequestError, Calendly, NotFoundError, PermissionDeniedError
+from calendly_async import (
+    BadRequestError,
+    Calendly,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from calendly_async.mock import MockCalendly
 from calendly_async.models import EventType, Invitee, RoutingFormSubmission, ScheduledEvent
 from calendly_async.webhooks import InviteePayload, WebhookEvent
@@ -304,8 +310,11 @@ async def test_sdk_sample_types_each_payload_kind_and_takes_bare_uuids(
 
 async def test_sdk_sample_surfaces_the_mock_errors(sdk: Calendly, mock: MockCalendly) -> None:
     org = mock.organization_uri
-    with pytest.raises(BadRequestError) as bad:
+    with pytest.raises(InvalidInputError):  # the SDK refuses it before sending
         await sdk.webhooks.sample("invitee.exploded", org, "organization")
+    query = {"event": "invitee.exploded", "organization": org, "scope": "organization"}
+    with pytest.raises(BadRequestError) as bad:
+        await sdk.request("GET", "/sample_webhook_data", params=query)
     assert [d.parameter for d in bad.value.details] == ["event"]
     with pytest.raises(BadRequestError):
         await sdk.webhooks.sample("meeting_recap.created", org, "organization")

@@ -309,7 +309,7 @@ async def test_memberships_across_three_pages_over_loopback(serve: Serve) -> Non
     assert uris == [f"{base}/organization_memberships/M{p}{i}" for p in range(3) for i in range(2)]
     assert [q.get("page_token") for q in seen] == [None, "p2", "p3"]
     # A UUID becomes a URI on the client's own base_url.
-    assert {q["organization"] for q in seen} == {f"{base}/organizations/{ORG}"}
+    assert {q["organization"] for q in seen} == {f"{BASE}/organizations/{ORG}"}
     assert {q["count"] for q in seen} == {"2"}
 
 

@@ -391,9 +391,9 @@ def test_resource_uuid_from_uuid_or_uri() -> None:
 
 
 def test_resource_uri_builds_from_uuid_and_passes_uris_through() -> None:
-    assert resource_uri("ABC", "users", BASE) == f"{BASE}/users/ABC"
-    assert resource_uri("ABC", "users", "http://127.0.0.1:9/") == "http://127.0.0.1:9/users/ABC"
-    assert resource_uri(f"{BASE}/users/ABC", "users", "http://x") == f"{BASE}/users/ABC"
+    assert resource_uri("ABC", "users") == f"{BASE}/users/ABC"
+    assert resource_uri(f"{BASE}/users/ABC", "users") == f"{BASE}/users/ABC"
+    assert resource_uri("http://127.0.0.1:9/users/ABC", "users") == "http://127.0.0.1:9/users/ABC"
 
 
 @pytest.mark.parametrize(
@@ -416,7 +416,7 @@ def test_identifiers_refuse_malformed_values(bad: str) -> None:
     with pytest.raises(InvalidInputError):
         resource_uuid(bad, "users")
     with pytest.raises(InvalidInputError):
-        resource_uri(bad, "users", BASE)
+        resource_uri(bad, "users")
 
 
 def test_identifiers_refuse_non_strings() -> None:

@@ -160,4 +160,4 @@ async def test_submissions_over_loopback_page_until_token_is_null(serve: Serve) 
     async with Calendly(token=TOKEN, base_url=url) as client:
         submissions = await client.routing_form_submissions.list("F1").collect()
     assert [s.uri.rsplit("/", 1)[1] for s in submissions] == ["first", "second"]
-    assert forms_seen == [f"{url}/routing_forms/F1"] * 2
+    assert forms_seen == [f"{BASE}/routing_forms/F1"] * 2

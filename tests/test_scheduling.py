@@ -239,11 +239,11 @@ async def test_scheduling_link_and_share_over_loopback(serve: Serve) -> None:
         )
     assert received["link"] == {
         "max_event_count": 1,
-        "owner": f"{base}/event_types/{ET}",
+        "owner": f"{BASE}/event_types/{ET}",
         "owner_type": "EventType",
     }
     assert received["share"] == {
-        "event_type": f"{base}/event_types/{ET}",
+        "event_type": f"{BASE}/event_types/{ET}",
         "period_type": "available_moving",
         "max_booking_time": 30,
     }

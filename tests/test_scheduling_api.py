@@ -198,7 +198,7 @@ async def test_a_server_error_after_booking_books_once_over_loopback(serve: Serv
         with pytest.raises(ServerError):
             await client.with_options(retry=UNSAFE).invitees.create(**BOOKING)
     assert len(seen) == 2
-    assert seen[0]["event_type"] == f"{url}/event_types/AAAAAAAAAAAAAAAA"
+    assert seen[0]["event_type"] == f"{BASE}/event_types/AAAAAAAAAAAAAAAA"
 
 
 async def test_a_dropped_connection_after_sending_books_once_over_loopback(serve: Serve) -> None:

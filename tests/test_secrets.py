@@ -20,6 +20,7 @@ from calendly_async import (
     InvalidInputError,
     NetworkError,
     NotFoundError,
+    RedirectError,
     RetryPolicy,
 )
 
@@ -153,12 +154,12 @@ async def test_redirects_are_not_followed(serve: Serve) -> None:
     app = web.Application()
     app.router.add_get("/users/me", redirect)
     async with Calendly(token=TOKEN, base_url=await serve(app)) as client:
-        text = await client.request("GET", "/users/me", response_type="text")
+        with pytest.raises(RedirectError) as raw:
+            await client.request("GET", "/users/me", response_type="text")
         assert client.last_response is not None
         assert client.last_response.status == 302
-        assert client.last_response.headers["Location"] == f"{elsewhere_url}/steal"
-        assert "Found" in text
-        with pytest.raises(DecodeError):
+        assert raw.value.location == f"{elsewhere_url}/steal"
+        with pytest.raises(RedirectError):
             await client.users.me()  # a typed call never mistakes a redirect for data
     assert elsewhere.hits == 0
 

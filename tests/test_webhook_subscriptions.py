@@ -281,7 +281,7 @@ async def test_create_409_over_loopback_raises_conflict_with_calendly_text(
     )
     assert error.request_id == "req-409"
     assert len(bodies) == 1
-    assert bodies[0]["organization"] == f"{url}/organizations/ORG1"
+    assert bodies[0]["organization"] == f"{BASE}/organizations/ORG1"
     assert SECRET not in str(error)
     assert fake_time.sleeps == []
 

@@ -25,6 +25,7 @@ from ..models.scheduled_events import (
     InviteesCounter,
     ScheduledEvent,
 )
+from ._availability import joinable_event, slot_seats
 from ._context import MockContext
 from ._http import forbidden, lookup
 from ._notify import notify_invitee, notify_submission
@@ -37,7 +38,9 @@ __all__ = [
     "delete_event_data",
     "delete_invitee_data",
     "draft_booking",
+    "is_stored",
     "record_activity",
+    "save_booking",
     "submit_routing_form",
 ]
 
@@ -106,38 +109,20 @@ def draft_booking(
     rng: random.Random,
     timezone: str = "UTC",
 ) -> tuple[ScheduledEvent, Invitee]:
-    """A new event of ``event_type`` with one active invitee, not stored (ids from ``rng``)."""
-    owner = (event_type.profile.owner if event_type.profile else None) or store.owner.uri
-    host = store.users[owner.rsplit("/", 1)[-1]]
-    uuid = new_uuid(rng)
-    uri = store.uri("scheduled_events", uuid)
-    config = event_type.locations[0] if event_type.locations else None
-    end = start_time + timedelta(minutes=int(event_type.duration or 30))
-    kind = (config.kind if config else None) or "custom"
-    event = ScheduledEvent(
-        uri=uri,
-        name=event_type.name,
-        status="active",
-        booking_method="instant",
-        start_time=start_time,
-        end_time=end,
-        event_type=event_type.uri,
-        location=event_location(kind, config, uuid, rng),
-        invitees_counter=InviteesCounter(total=1, active=1, limit=1),
-        created_at=now,
-        updated_at=now,
-        event_memberships=[
-            EventMembership(user=host.uri, user_email=host.email, user_name=host.name)
-        ],
+    """An active invitee of ``event_type`` at ``start_time``, not stored (ids from ``rng``),
+    with its event: the group event at that time when it has a seat left (reference
+    §8, ``invitees_counter``), a new event otherwise. ``save_booking`` stores both."""
+    event = joinable_event(store, event_type, start_time) or _draft_event(
+        store, event_type, start_time, now=now, rng=rng
     )
     invitee_uuid = new_uuid(rng)
     invitee = Invitee(
-        uri=f"{uri}/invitees/{invitee_uuid}",
+        uri=f"{event.uri}/invitees/{invitee_uuid}",
         email=email,
         name=name,
         status="active",
         timezone=timezone,
-        event=uri,
+        event=event.uri,
         created_at=now,
         updated_at=now,
         tracking=Tracking(),
@@ -146,6 +131,54 @@ def draft_booking(
         reschedule_url=f"{store.base_url}/reschedulings/{invitee_uuid}",
     )
     return event, invitee
+
+
+def _draft_event(
+    store: Store, event_type: EventType, start_time: datetime, *, now: datetime, rng: random.Random
+) -> ScheduledEvent:
+    owner = (event_type.profile.owner if event_type.profile else None) or store.owner.uri
+    host = store.users[owner.rsplit("/", 1)[-1]]
+    uuid = new_uuid(rng)
+    config = event_type.locations[0] if event_type.locations else None
+    end = start_time + timedelta(minutes=int(event_type.duration or 30))
+    kind = (config.kind if config else None) or "custom"
+    return ScheduledEvent(
+        uri=store.uri("scheduled_events", uuid),
+        name=event_type.name,
+        status="active",
+        booking_method="instant",
+        start_time=start_time,
+        end_time=end,
+        event_type=event_type.uri,
+        location=event_location(kind, config, uuid, rng),
+        invitees_counter=InviteesCounter(total=1, active=1, limit=slot_seats(store, event_type)),
+        created_at=now,
+        updated_at=now,
+        event_memberships=[
+            EventMembership(user=host.uri, user_email=host.email, user_name=host.name)
+        ],
+    )
+
+
+def is_stored(store: Store, event: ScheduledEvent) -> bool:
+    """Whether ``event`` is already stored (a drafted booking joins it)."""
+    return event.uri.rsplit("/", 1)[-1] in store.events
+
+
+def save_booking(store: Store, event: ScheduledEvent, invitee: Invitee) -> None:
+    """Store a drafted booking: a new event with its invitee, or one more invitee of a
+    stored group event (its ``invitees_counter`` follows)."""
+    uuid = event.uri.rsplit("/", 1)[-1]
+    if is_stored(store, event):
+        store.add_invitee(uuid, invitee)
+        event.updated_at = invitee.created_at
+    else:
+        store.add_event(event, [invitee])
+    booked = store.invitees[uuid].values()
+    if event.invitees_counter is not None:
+        event.invitees_counter.total = len(booked)
+        event.invitees_counter.active = sum(1 for i in booked if i.status == "active")
+    store.touch()
 
 
 def book(
@@ -157,7 +190,8 @@ def book(
     *,
     timezone: str = "UTC",
 ) -> tuple[ScheduledEvent, Invitee]:
-    """Create an event of ``event_type_uuid`` with one invitee; fire ``invitee.created``."""
+    """Book one invitee of ``event_type_uuid``: into a new event, or into the group event
+    at that time while it has a seat left; fire ``invitee.created``."""
     store = ctx.store
     event_type = store.event_types.get(event_type_uuid)
     if event_type is None:
@@ -169,7 +203,7 @@ def book(
     event, invitee = draft_booking(
         store, event_type, start_time, email, name, now=ctx.now(), rng=store.rng, timezone=timezone
     )
-    store.add_event(event, [invitee])
+    save_booking(store, event, invitee)
     notify_invitee(ctx, "invitee.created", event, invitee)
     return event, invitee
 

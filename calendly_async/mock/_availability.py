@@ -4,6 +4,13 @@ Calendly rules (reference §6.4, §6.5, §8): an availability rule is a weekday
 (``wday``) or a date override (``date``) with ``"hh:mm"`` intervals local to the
 schedule's timezone (no intervals: unavailable that day); busy times are the host's
 active Calendly events plus external calendar events, ascending.
+
+Calendly rule (reference §8, ``EventTypeAvailableTime.invitees_remaining`` ">1 only
+for group types", ``ScheduledEvent.invitees_counter {total, active, limit}``): a
+slot of a group event type seats several invitees in one scheduled event. The
+first booking creates the event, later ones join it while it has room, and the
+slot stays open, advertising the seats left, until the event is full.
+``joinable_event`` is what booking joins.
 """
 
 from __future__ import annotations
@@ -20,9 +27,13 @@ from ..models.availability import (
     UserBusyTime,
 )
 from ..models.event_types import EventType, EventTypeAvailableTime
+from ..models.scheduled_events import ScheduledEvent
 from ._store import Store
 
-__all__ = ["available_times", "busy_times"]
+__all__ = ["available_times", "busy_times", "joinable_event", "seats_left", "slot_seats"]
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+"""Stands in for a missing time when sorting (filtered out before use)."""
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -114,26 +125,101 @@ class _Overlaps:
         return index > 0 and self._max_end[index - 1] > begin
 
 
+def slot_seats(store: Store, event_type: EventType) -> int:
+    """Invitees one slot of ``event_type`` seats (group event types: several, others: one)."""
+    return store.seats if event_type.kind == "group" else 1
+
+
+def seats_left(store: Store, event: ScheduledEvent) -> int:
+    """Seats of a scheduled event not taken by an active invitee."""
+    counter = event.invitees_counter
+    limit = counter.limit if counter is not None and counter.limit else 1
+    booked = store.invitees.get(event.uri.rsplit("/", 1)[-1], {}).values()
+    return limit - sum(1 for invitee in booked if invitee.status == "active")
+
+
+def _shared_events(store: Store, event_type: EventType, host_uuid: str) -> list[ScheduledEvent]:
+    """The active events of a group event type, by start (the ones new invitees may join)."""
+    if event_type.kind != "group":
+        return []
+    events = [
+        event
+        for event in store.events_by_host.get(host_uuid, {}).values()
+        if event.status == "active"
+        and event.event_type == event_type.uri
+        and event.start_time is not None
+        and event.end_time is not None
+    ]
+    events.sort(key=lambda event: event.start_time or _NEVER)
+    return events
+
+
+def _host_uuid(event_type: EventType) -> str:
+    host = (event_type.profile.owner if event_type.profile else "") or ""
+    return host.rsplit("/", 1)[-1]
+
+
+def joinable_event(store: Store, event_type: EventType, start: datetime) -> ScheduledEvent | None:
+    """The event of a group event type starting at ``start`` with a seat left, if any."""
+    for event in _shared_events(store, event_type, _host_uuid(event_type)):
+        if event.start_time == start and seats_left(store, event) > 0:
+            return event
+    return None
+
+
+class _Shared:
+    """The events of a group event type: one at a slot's start is joined, not a conflict."""
+
+    def __init__(self, store: Store, events: list[ScheduledEvent]) -> None:
+        self._store = store
+        self._events = events
+        self._starts = [event.start_time or _NEVER for event in events]
+        self._longest = max(
+            ((event.end_time or _NEVER) - (event.start_time or _NEVER) for event in events),
+            default=timedelta(0),
+        )
+
+    def seats(self, begin: datetime, finish: datetime, empty: int) -> int:
+        """Seats left for a slot ``[begin, finish)``: those of the event starting at
+        ``begin``, ``empty`` when none does, 0 when another one overlaps the slot."""
+        low = bisect.bisect_left(self._starts, begin - self._longest)
+        high = bisect.bisect_left(self._starts, finish)
+        seats = empty
+        for event in self._events[low:high]:
+            if (event.end_time or _NEVER) <= begin:
+                continue
+            if event.start_time != begin:
+                return 0
+            seats = min(seats, seats_left(self._store, event))
+        return max(seats, 0)
+
+
 def available_times(
     store: Store, event_type: EventType, start: datetime, end: datetime, now: datetime
 ) -> list[EventTypeAvailableTime]:
-    """Open slots of ``event_type`` starting within ``[start, end)`` and not before ``now``."""
+    """Open slots of ``event_type`` starting within ``[start, end)`` and not before ``now``,
+    each with the seats it has left (``invitees_remaining``)."""
     uuid = event_type.uri.rsplit("/", 1)[-1]
     schedule_uri = store.event_type_schedule.get(uuid, "")
     schedule = store.schedules.get(schedule_uri.rsplit("/", 1)[-1])
     if schedule is None or not event_type.active:
         return []
-    host = (event_type.profile.owner if event_type.profile else "") or ""
     duration = timedelta(minutes=int(event_type.duration or 30))
-    host_uuid = host.rsplit("/", 1)[-1]
-    overlaps = _Overlaps(busy_times(store, host_uuid, start - duration, end + duration))
-    seats = store.seats if event_type.kind == "group" else 1
+    host_uuid = _host_uuid(event_type)
+    events = _shared_events(store, event_type, host_uuid)
+    shared = _Shared(store, events)
+    own = {event.uri for event in events}
+    busy = busy_times(store, host_uuid, start - duration, end + duration)
+    overlaps = _Overlaps([b for b in busy if b.event is None or b.event.uri not in own])
+    empty = slot_seats(store, event_type)
     slots = []
     for opens, closes in _open_periods(schedule, start, end):
         slot = opens
         while slot + duration <= closes:
             if start <= slot < end and slot >= now and not overlaps(slot, slot + duration):
-                slots.append(_slot(event_type, slot, seats))
+                seats = shared.seats(slot, slot + duration, empty)
+                if seats > 0:
+                    slots.append(_slot(event_type, slot, seats))
             slot += duration
     slots.sort(key=lambda s: s.start_time or start)
     return slots

@@ -8,12 +8,17 @@ Calendly rules (reference §1, §3):
 - every API error body is ``{"title", "message", "details": [{"parameter", "message"}]}``;
 - query parameters and body fields that name another resource carry its full URI;
   the mock compares them by the UUID at the end, so any host works.
+
+Hostile input is a 400 here, once, for every route: JSON nested deeper than
+``MAX_JSON_DEPTH``, integers written other than as ASCII digits, and times or
+dates outside ``EARLIEST``..``LATEST`` (never a ``RecursionError`` or
+``OverflowError`` that would answer 500).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import msgspec
@@ -31,6 +36,7 @@ __all__ = [
     "conflict",
     "error_response",
     "forbidden",
+    "int_param",
     "json_body",
     "json_response",
     "list_param",
@@ -38,6 +44,7 @@ __all__ = [
     "no_content",
     "not_found",
     "optional",
+    "parse_date",
     "parse_time",
     "required",
     "resource",
@@ -52,6 +59,21 @@ INVALID_TITLE = "Invalid Argument"
 INVALID_MESSAGE = "The supplied parameters are invalid."
 
 T = TypeVar("T")
+
+MAX_JSON_DEPTH = 32
+"""Deepest nesting of arrays and objects a request body may have (Calendly's bodies
+are at most about five levels deep); deeper is a 400."""
+
+EARLIEST = datetime(1000, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+"""The instants the mock accepts (``EARLIEST`` inclusive, ``LATEST`` exclusive).
+
+Mock rule, not a documented Calendly one: a time or date outside is a 400, so the
+day arithmetic behind slots, zone shifts and ranges (a few days either side) can
+never leave ``datetime``'s years 1-9999 and fail with ``OverflowError``.
+"""
+
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 class ApiError(Exception):
@@ -183,15 +205,40 @@ def required(request: web.Request, name: str) -> str:
     return value
 
 
+def _in_range(parameter: str) -> ApiError:
+    return bad_request(parameter, f"must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
+
+
 def parse_time(text: str, parameter: str) -> datetime:
-    """An ISO-8601 time with an offset (Calendly takes UTC ``...Z``), as aware UTC."""
+    """An ISO-8601 time with an offset (Calendly takes UTC ``...Z``), as aware UTC.
+
+    A time whose UTC instant is outside ``EARLIEST``..``LATEST`` (``0001-01-01T00:00:00+23:59``
+    is in year 0) is a 400.
+    """
     try:
         parsed = datetime.fromisoformat(text.strip())
     except ValueError:
         raise bad_request(parameter, "must be a valid ISO 8601 timestamp") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise bad_request(parameter, "must be a UTC timestamp (ending in Z)")
-    return parsed.astimezone(UTC)
+    try:
+        instant = parsed.astimezone(UTC)
+    except OverflowError:
+        raise _in_range(parameter) from None
+    if not EARLIEST <= instant < LATEST:
+        raise _in_range(parameter)
+    return instant
+
+
+def parse_date(text: str, parameter: str) -> date:
+    """A ``YYYY-MM-DD`` date within ``EARLIEST``..``LATEST`` (a 400 otherwise)."""
+    try:
+        parsed = date.fromisoformat(text.strip())
+    except ValueError:
+        raise bad_request(parameter, "must be a date (YYYY-MM-DD)") from None
+    if not EARLIEST.date() <= parsed < LATEST.date():
+        raise _in_range(parameter)
+    return parsed
 
 
 def time_param(request: web.Request, name: str, *, need: bool = False) -> datetime | None:
@@ -208,6 +255,25 @@ def bool_param(request: web.Request, name: str) -> bool | None:
     if value not in ("true", "false"):
         raise bad_request(name, "must be true or false")
     return value == "true"
+
+
+def int_param(request: web.Request, name: str, low: int, high: int) -> int | None:
+    """An integer ``low..high`` written in ASCII digits only (a 400 otherwise).
+
+    ``int()`` alone would also take ``"+5"``, ``" 5"``, ``"1_0"`` and non-ASCII
+    digits such as full-width ``"\\uff11\\uff12"``; none of them is an integer in a URL.
+    """
+    text = request.query.get(name)
+    if text is None:
+        return None
+    invalid = bad_request(name, f"must be an integer between {low} and {high}")
+    # Length first: int() of thousands of digits is slow (and refused past 4300).
+    if not text or len(text) > len(str(high)) or not _ASCII_DIGITS.issuperset(text):
+        raise invalid
+    value = int(text)
+    if not low <= value <= high:
+        raise invalid
+    return value
 
 
 def choice_param(request: web.Request, name: str, choices: Sequence[str]) -> str | None:
@@ -232,15 +298,34 @@ def list_param(request: web.Request, name: str) -> list[str] | None:
 # -- JSON bodies ------------------------------------------------------------------------
 
 
+def _too_deep(value: Any) -> bool:
+    """Whether ``value`` nests arrays/objects deeper than ``MAX_JSON_DEPTH`` (no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            if depth > MAX_JSON_DEPTH:
+                return True
+            stack.extend((child, depth + 1) for child in item)
+    return False
+
+
 async def json_body(request: web.Request) -> dict[str, Any]:
-    """The request body as a JSON object (a 400 for anything else)."""
+    """The request body as a JSON object (a 400 for anything else, or nested too deep)."""
     raw = await request.read()
+    too_deep = bad_request("body", f"must not nest deeper than {MAX_JSON_DEPTH} levels")
     try:
         body = msgspec.json.decode(raw) if raw.strip() else {}
     except msgspec.DecodeError:
         raise bad_request("body", "must be a JSON object") from None
+    except RecursionError:
+        raise too_deep from None
     if not isinstance(body, dict):
         raise bad_request("body", "must be a JSON object")
+    if _too_deep(body):
+        raise too_deep
     return body
 
 

@@ -18,6 +18,7 @@ from ..models.invitees import Invitee
 from ..models.routing_forms import RoutingFormSubmission
 from ..models.scheduled_events import ScheduledEvent
 from ..models.webhooks import WebhookSubscription
+from ..resources._choices import WebhookEventName, choices
 from ._context import MockContext
 from ._store import Store
 
@@ -31,24 +32,7 @@ __all__ = [
     "subscribers",
 ]
 
-WEBHOOK_EVENTS = frozenset(
-    {
-        "invitee.created",
-        "invitee.canceled",
-        "invitee_no_show.created",
-        "invitee_no_show.deleted",
-        "routing_form_submission.created",
-        "event_type.created",
-        "event_type.updated",
-        "event_type.deleted",
-        "meeting_recap.created",
-        "meeting_recap.updated",
-        "meeting_recap.deleted",
-        "contact.created",
-        "contact.updated",
-        "contact.deleted",
-    }
-)
+WEBHOOK_EVENTS = frozenset(choices(WebhookEventName))
 """Event names a subscription may ask for (reference §7.1)."""
 
 ORGANIZATION_ONLY_EVENTS = frozenset({"routing_form_submission.created"})

@@ -7,6 +7,10 @@ or ``grant_type=refresh_token``; web apps authenticate with HTTP Basic, native
 apps send ``client_id`` in the form; ``/oauth/revoke`` and ``/oauth/introspect``
 take ``client_id``, ``client_secret`` and ``token`` as a form. Errors are RFC 6749
 ``{"error", "error_description"}``.
+
+A form that is not ASCII percent-encoding of UTF-8 (RFC 6749 appendix B) is
+``400 invalid_request``; so is a ``redirect_uri`` that is not an absolute http(s)
+URL (``javascript:``, ``data:``, ``file:``): the mock never redirects there.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import base64
 import binascii
 import secrets
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from aiohttp import web
 
@@ -72,8 +76,30 @@ def _authenticate(request: web.Request, form: dict[str, str], *, public_ok: bool
 
 
 async def _form(request: web.Request) -> dict[str, str]:
-    data = await request.post()
+    """The form fields (the last of a repeated key); ``invalid_request`` when undecodable."""
+    malformed = OAuthError("invalid_request", "The form body is not valid UTF-8 form encoding")
+    if request.content_type == "application/x-www-form-urlencoded":
+        raw = await request.read()
+        try:
+            pairs = parse_qsl(raw.decode("ascii"), keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise malformed from None
+        return dict(pairs)
+    try:
+        data = await request.post()
+    except ValueError:  # UnicodeDecodeError included
+        raise malformed from None
     return {key: value for key, value in data.items() if isinstance(value, str)}
+
+
+def _redirect_target(value: str) -> str:
+    """``redirect_uri`` when it is an absolute http(s) URL; ``invalid_request`` otherwise."""
+    parts = urlsplit(value)
+    if not value:
+        raise OAuthError("invalid_request", "redirect_uri is required")
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise OAuthError("invalid_request", "redirect_uri must be an absolute http(s) URL")
+    return value
 
 
 def _with_query(url: str, params: dict[str, str]) -> str:
@@ -91,8 +117,7 @@ async def authorize(request: web.Request) -> web.StreamResponse:
     try:
         if query.get("client_id") != client.client_id:
             raise OAuthError("invalid_client", "Unknown client_id")
-        if not urlsplit(redirect_uri).scheme:
-            raise OAuthError("invalid_request", "redirect_uri is required")
+        _redirect_target(redirect_uri)
         if query.get("response_type") != "code":
             raise OAuthError("unsupported_response_type", "response_type must be code")
         challenge = query.get("code_challenge")
@@ -113,8 +138,8 @@ async def authorize(request: web.Request) -> web.StreamResponse:
 async def token(request: web.Request) -> web.Response:
     """Issue tokens for an authorisation code or a (single-use) refresh token."""
     tokens = context(request).tokens
-    form = await _form(request)
     try:
+        form = await _form(request)
         grant = form.get("grant_type")
         if grant == "authorization_code":
             code = form.get("code", "")
@@ -136,8 +161,8 @@ async def token(request: web.Request) -> web.Response:
 @routes.post("/oauth/revoke")
 async def revoke(request: web.Request) -> web.Response:
     """Revoke an access or refresh token (200 with an empty body)."""
-    form = await _form(request)
     try:
+        form = await _form(request)
         _authenticate(request, form, public_ok=True)
         if not form.get("token"):
             raise OAuthError("invalid_request", "token is required")
@@ -150,8 +175,8 @@ async def revoke(request: web.Request) -> web.Response:
 @routes.post("/oauth/introspect")
 async def introspect(request: web.Request) -> web.Response:
     """``{"active": bool, ...}`` for a token."""
-    form = await _form(request)
     try:
+        form = await _form(request)
         _authenticate(request, form, public_ok=True)
         if not form.get("token"):
             raise OAuthError("invalid_request", "token is required")

@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 import msgspec
 from aiohttp import web
 
-from ._http import bad_request, json_response
+from ._http import bad_request, int_param, json_response
 
 __all__ = [
     "DEFAULT_COUNT",
@@ -151,16 +151,8 @@ def _decode_token(token: str, fingerprint: str, width: int) -> tuple[str, Raw]:
 
 
 def _count(request: web.Request, maximum: int) -> int:
-    text = request.query.get("count")
-    if text is None:
-        return DEFAULT_COUNT
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= maximum:
-        raise bad_request("count", f"must be an integer between 1 and {maximum}")
-    return value
+    count = int_param(request, "count", 1, maximum)
+    return DEFAULT_COUNT if count is None else count
 
 
 def _page_url(request: web.Request, base_url: str, token: str | None) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,7 +25,15 @@ from ..models.event_types import EventType, EventTypeProfile, LocationConfigurat
 from ..models.users import User
 from ._actions import record_activity
 from ._context import context
-from ._http import bad_request, body_str, json_body, not_found, parse_time, resource
+from ._http import (
+    bad_request,
+    body_str,
+    json_body,
+    not_found,
+    parse_date,
+    parse_time,
+    resource,
+)
 from ._listing import check_user
 from ._store import Store
 
@@ -211,8 +219,8 @@ def _date_setting(value: object) -> None:
     kind = value.get("type")
     try:
         if kind == "date_range":
-            start = date.fromisoformat(str(value.get("start_date")))
-            end = date.fromisoformat(str(value.get("end_date")))
+            start = parse_date(str(value.get("start_date")), "date_setting")
+            end = parse_date(str(value.get("end_date")), "date_setting")
             if not start < end < start + timedelta(days=365):
                 raise bad_request("date_setting", "end_date must be within 365 days after start")
         elif kind == "days_in_future":
@@ -247,8 +255,13 @@ async def create_one_off(request: web.Request) -> web.Response:
     host = store.users[check_user(store, body_str(body, "host") or "")]
     duration = _duration(body.get("duration"), "duration")
     _date_setting(body.get("date_setting"))
-    for co_host in body.get("co_hosts") or []:
-        check_user(store, str(co_host))
+    co_hosts = body.get("co_hosts")
+    if co_hosts is not None and (
+        not isinstance(co_hosts, list) or not all(isinstance(c, str) for c in co_hosts)
+    ):
+        raise bad_request("co_hosts", "must be a list of user URIs")
+    for co_host in co_hosts or []:
+        check_user(store, co_host)
     timezone = body_str(body, "timezone", need=False)
     if timezone is not None:
         try:

@@ -24,7 +24,7 @@ from aiohttp import web
 from ..models.event_types import EventType
 from ..models.invitees import Invitee, QuestionAndAnswer, Tracking
 from ..models.scheduled_events import EventGuest, Location
-from ._actions import draft_booking
+from ._actions import draft_booking, is_stored, save_booking
 from ._availability import available_times
 from ._context import context
 from ._http import (
@@ -161,10 +161,11 @@ async def create_invitee(request: web.Request) -> web.Response:
         now=now, rng=store.rng, timezone=person["timezone"],
     )  # fmt: skip
     _fill(_invitee_fields(person, answers, tracking, store), invitee)
-    event.event_guests = guests
-    if location is not None and location.get("location"):
+    event.event_guests = [*event.event_guests, *guests]
+    # A second invitee of a group event joins its place; only a new event takes this text.
+    if location is not None and location.get("location") and not is_stored(store, event):
         event.location = _with_text(event.location, location)
-    store.add_event(event, [invitee])
+    save_booking(store, event, invitee)
     notify_invitee(ctx, "invitee.created", event, invitee)
     return resource(invitee, status=201)
 

@@ -22,6 +22,7 @@ from .._retry import RetryPolicy
 from .._transport import Transport
 from ..errors import InvalidInputError
 from ..pagination import Page, Paginator
+from ._inputs import check_name, optional
 
 __all__ = ["DEFAULT_PAGE_SIZE", "Resource"]
 
@@ -56,7 +57,7 @@ class Resource:
         return f"{type(self).__name__}(base_url={self._transport.base_url!r})"
 
     def _uri(self, value: str, collection: str, what: str | None = None) -> str:
-        return resource_uri(value, collection, self._transport.base_url, what=what)
+        return resource_uri(value, collection, what=what)
 
     @staticmethod
     def _uuid(value: str, collection: str, what: str | None = None) -> str:
@@ -111,6 +112,7 @@ class Resource:
         max_count: int = DEFAULT_PAGE_SIZE,
     ) -> Paginator[T]:
         base_params = {**params, "count": check_count(count, max_count)}
+        optional(check_name, page_token, "page_token")
 
         async def fetch(token: str | None) -> Page[T]:
             query = base_params if token is None else {**base_params, "page_token": token}

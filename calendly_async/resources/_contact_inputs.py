@@ -14,7 +14,7 @@ from typing import Any
 
 from .._identifiers import resource_uri, resource_uuid
 from ..errors import InvalidInputError
-from ._inputs import plain
+from ._inputs import check_email, check_text, plain
 
 __all__ = [
     "MAX_MEMBERSHIP_CONTACTS",
@@ -53,15 +53,13 @@ def email_entries(values: str | Sequence[Any]) -> list[dict[str, Any]]:
         entry = {"email": item} if isinstance(item, str) else plain(item)
         if not isinstance(entry, dict):
             raise InvalidInputError("every email must be a string, a ContactEmail or a mapping")
-        email = entry.get("email")
-        if not isinstance(email, str) or "@" not in email.strip():
-            raise InvalidInputError(f"{email!r} is not an e-mail address")
+        email = check_email(entry.get("email"), "every email")
         primary = entry.get("is_primary")
         if primary is None:
             primary = index == 0 if all(isinstance(i, str) for i in items) else False
         if not isinstance(primary, bool):
             raise InvalidInputError("is_primary must be true or false")
-        entries.append({"email": email.strip(), "is_primary": primary})
+        entries.append({"email": email, "is_primary": primary})
     primaries = sum(1 for entry in entries if entry["is_primary"])
     if primaries != 1:
         raise InvalidInputError(f"exactly one email must be primary, not {primaries}")
@@ -106,14 +104,12 @@ def custom_field_values(values: Mapping[str, Any]) -> list[dict[str, Any]]:
     return entries
 
 
-def uri_list(
-    values: str | Sequence[str], collection: str, base_url: str, what: str, *, limit: int
-) -> list[str]:
+def uri_list(values: str | Sequence[str], collection: str, what: str, *, limit: int) -> list[str]:
     """UUIDs or URIs of ``collection`` as full URIs: at least one, at most ``limit``."""
     items = [values] if isinstance(values, str) else list(_sequence(values, what))
     if not 1 <= len(items) <= limit:
         raise InvalidInputError(f"{what} must hold 1 to {limit} items, not {len(items)}")
-    return [resource_uri(item, collection, base_url, what=what) for item in items]
+    return [resource_uri(item, collection, what=what) for item in items]
 
 
 def filter_list(values: str | Sequence[str] | None, what: str) -> list[str] | None:
@@ -135,11 +131,7 @@ def note_text(title: str | None, body: str | None) -> dict[str, str]:
     for name, value, limit in (("title", title, MAX_NOTE_TITLE), ("body", body, MAX_NOTE_BODY)):
         if value is None:
             continue
-        if not isinstance(value, str):
-            raise InvalidInputError(f"{name} must be a string, not {type(value).__name__}")
-        text = value.strip()
-        if len(text) > limit:
-            raise InvalidInputError(f"{name} is {len(text)} characters; the limit is {limit}")
+        text = check_text(check_text(value, name).strip(), name, limit)
         if text:
             fields[name] = text
     if not fields:

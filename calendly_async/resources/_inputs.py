@@ -7,33 +7,44 @@ rule each one enforces is named next to it (reference §6.4, §6.6).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
 from .._params import format_time
 from ..errors import InvalidInputError
+from ._choices import choices
 
 __all__ = [
     "MAX_DURATION",
     "UNSET",
     "Unset",
     "availability_rules",
+    "check_bool",
+    "check_choice",
     "check_color",
     "check_duration",
     "check_duration_options",
+    "check_email",
+    "check_int",
     "check_name",
+    "check_object",
+    "check_text",
     "check_timezone",
+    "choice_list",
     "iso_date",
     "location_body",
     "one_off_date_setting",
+    "optional",
     "plain",
     "plain_list",
     "utc_time",
 ]
+
+R = TypeVar("R")
 
 UNSET = msgspec.UNSET
 """The default of PATCH arguments: "not passed", so the field is left out of the body.
@@ -78,11 +89,7 @@ def plain_list(values: Sequence[Any] | None, what: str) -> list[Any] | None:
         return None
     if isinstance(values, str | bytes | Mapping) or not isinstance(values, Sequence):
         raise InvalidInputError(f"{what} must be a list, not {type(values).__name__}")
-    items = [plain(item) for item in values]
-    for item in items:
-        if not isinstance(item, dict):
-            raise InvalidInputError(f"every item of {what} must be a model or a mapping")
-    return items
+    return [check_object(item, f"every item of {what}") for item in values]
 
 
 def _drop_none(value: Any) -> Any:
@@ -93,13 +100,75 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
+def optional(check: Callable[..., R], value: object, *args: Any, **kwargs: Any) -> R | None:
+    """``check(value, *args, **kwargs)``, or ``None`` when ``value`` is ``None`` (not passed)."""
+    return None if value is None else check(value, *args, **kwargs)
+
+
+def check_text(value: object, what: str, max_length: int | None = None) -> str:
+    """A string (``bytes``, numbers and the rest are refused), at most ``max_length`` long."""
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{what} must be a string, not {type(value).__name__}")
+    if max_length is not None and len(value) > max_length:
+        raise InvalidInputError(f"{what} is {len(value)} characters; the limit is {max_length}")
+    return value
+
+
 def check_name(value: object, what: str = "name", max_length: int | None = None) -> str:
     """A non-blank string, at most ``max_length`` characters when given."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidInputError(f"{what} must be a non-empty string")
-    if max_length is not None and len(value) > max_length:
-        raise InvalidInputError(f"{what} is {len(value)} characters; the limit is {max_length}")
+    return check_text(value, what, max_length)
+
+
+def check_email(value: object, what: str = "email") -> str:
+    """An email address: a string with an ``@`` and no whitespace (stripped at the ends)."""
+    text = value.strip() if isinstance(value, str) else ""
+    if "@" not in text or any(char.isspace() for char in text):
+        shown = repr(value) if isinstance(value, str) else type(value).__name__
+        raise InvalidInputError(f"{what} must be an email address, not {shown}")
+    return text
+
+
+def check_bool(value: object, what: str) -> bool:
+    """``True`` or ``False`` (``1``, ``"true"`` and the rest are refused)."""
+    if not isinstance(value, bool):
+        raise InvalidInputError(f"{what} must be True or False, not {value!r}")
     return value
+
+
+def check_int(value: object, what: str, minimum: int = 1, maximum: int | None = None) -> int:
+    """An integer (not a bool) from ``minimum`` to ``maximum``."""
+    too_big = maximum is not None and isinstance(value, int) and value > maximum
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum or too_big:
+        upper = f" to {maximum}" if maximum is not None else " or more"
+        raise InvalidInputError(f"{what} must be an integer from {minimum}{upper}, not {value!r}")
+    return value
+
+
+def check_choice(value: object, alias: Any, what: str) -> str:
+    """One of the values of the ``Literal`` ``alias`` (see ``_choices``)."""
+    allowed = choices(alias)
+    if not isinstance(value, str) or value not in allowed:
+        raise InvalidInputError(f"{what} must be one of {', '.join(allowed)}; not {value!r}")
+    return value
+
+
+def choice_list(values: object, alias: Any, what: str) -> list[str]:
+    """One value of ``alias`` or a non-empty list of them, as a list."""
+    if isinstance(values, str):
+        return [check_choice(values, alias, what)]
+    if isinstance(values, bytes | Mapping) or not isinstance(values, Sequence) or not values:
+        raise InvalidInputError(f"{what} must be a value or a non-empty list of values")
+    return [check_choice(value, alias, f"every item of {what}") for value in values]
+
+
+def check_object(value: object, what: str) -> dict[str, Any]:
+    """A model or a mapping as a JSON object (anything else is refused)."""
+    body = plain(value) if isinstance(value, msgspec.Struct | Mapping) else None
+    if not isinstance(body, dict):
+        raise InvalidInputError(f"{what} must be a model or a mapping, not {type(value).__name__}")
+    return body
 
 
 def check_duration(value: object, what: str = "duration") -> int:
@@ -176,9 +245,7 @@ def location_body(value: Any, what: str = "location", *, booking: bool = False) 
     (``booking=True``), ``physical``, ``outbound_call``, ``ask_invitee`` and
     ``custom`` need the invitee's ``location`` text (reference §6.6).
     """
-    body = plain(value)
-    if not isinstance(body, dict):
-        raise InvalidInputError(f"{what} must be a LocationConfiguration or a mapping")
+    body = check_object(value, what)
     kind = body.get("kind")
     if not isinstance(kind, str) or not kind.strip():
         raise InvalidInputError(f"{what} needs a kind (physical, zoom_conference, ...)")
@@ -197,9 +264,7 @@ def one_off_date_setting(value: Any) -> dict[str, Any]:
     ``days_in_future`` needs ``days`` 0-365 and ``only_weekdays``; ``spots``
     needs at least one ``{start_time, end_time}`` window.
     """
-    body = plain(value)
-    if not isinstance(body, dict):
-        raise InvalidInputError("date_setting must be a OneOffDateSetting or a mapping")
+    body = check_object(value, "date_setting")
     kind = body.get("type")
     if kind == "date_range":
         return _date_range(body)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .._params import TimeArg, name_list, time_range
-from ..errors import InvalidInputError
 from ..models.activity_log import ActivityLogEntry
 from ..pagination import Paginator
 from ._base import DEFAULT_PAGE_SIZE, Resource, require
+from ._choices import ActivityLogSort
+from ._inputs import check_text, choice_list, optional
 
 __all__ = ["ActivityLog"]
 
@@ -28,7 +29,7 @@ class ActivityLog(Resource):
         *,
         search_term: str | None = None,
         actor: str | Sequence[str] | None = None,
-        sort: str | Sequence[str] | None = None,
+        sort: ActivityLogSort | Sequence[ActivityLogSort] | None = None,
         min_occurred_at: TimeArg | None = None,
         max_occurred_at: TimeArg | None = None,
         namespace: str | Sequence[str] | None = None,
@@ -69,17 +70,16 @@ class ActivityLog(Resource):
             is reversed, ``search_term`` is too long, or ``count`` is out of range.
         """
         require(organization, "organization")
-        if search_term is not None and len(search_term) > _MAX_SEARCH_TERM:
-            raise InvalidInputError(f"search_term is longer than {_MAX_SEARCH_TERM} characters")
+        search = optional(check_text, search_term, "search_term", _MAX_SEARCH_TERM)
         min_time, max_time = time_range(
             min_occurred_at, max_occurred_at, "min_occurred_at", "max_occurred_at"
         )
         actors = name_list(actor, "actor")
         params = {
             "organization": self._uri(organization, "organizations"),
-            "search_term": search_term,
+            "search_term": search,
             "actor": [self._uri(a, "users", what="actor") for a in actors] if actors else None,
-            "sort": name_list(sort, "sort"),
+            "sort": optional(choice_list, sort, ActivityLogSort, "sort"),
             "min_occurred_at": min_time,
             "max_occurred_at": max_time,
             "namespace": name_list(namespace, "namespace"),

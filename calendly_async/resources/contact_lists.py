@@ -9,11 +9,10 @@ from typing import Any, Literal
 import msgspec
 
 from .._decoding import decode_bare
-from ..errors import InvalidInputError
 from ..models.contact_lists import ContactList, ContactListMembershipResult
 from ._base import Resource
 from ._contact_inputs import MAX_MEMBERSHIP_CONTACTS, uri_list
-from ._inputs import check_name
+from ._inputs import check_choice, check_name, optional
 
 __all__ = ["ContactListType", "ContactLists"]
 
@@ -65,9 +64,8 @@ class ContactLists(Resource):
         InvalidInputError
             ``type`` is not ``static_list`` or ``dynamic_view``.
         """
-        if type is not None and type not in ("static_list", "dynamic_view"):
-            raise InvalidInputError(f"type must be static_list or dynamic_view, not {type!r}")
-        return await self._collection("/contact_lists", ContactList, {"type": type})
+        params = {"type": optional(check_choice, type, ContactListType, "type")}
+        return await self._collection("/contact_lists", ContactList, params)
 
     async def get(self, uuid: str) -> ContactList:
         """A List or View by UUID or URI (``GET /contact_lists/{uuid}``)."""
@@ -125,8 +123,7 @@ class ContactLists(Resource):
 
     def _contact_uris(self, contacts: str | Sequence[str]) -> builtins.list[str]:
         # Calendly rule (add/remove contacts pages): at most 500 contacts a request.
-        base = self._transport.base_url
-        return uri_list(contacts, "contacts", base, "contacts", limit=MAX_MEMBERSHIP_CONTACTS)
+        return uri_list(contacts, "contacts", "contacts", limit=MAX_MEMBERSHIP_CONTACTS)
 
     async def _membership(
         self, uuid: str, contacts: str | Sequence[str], action: str

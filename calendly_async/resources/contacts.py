@@ -11,7 +11,16 @@ from ..models.contacts import Contact, ContactEmail, ContactPhoneNumber, CustomF
 from ..pagination import Paginator
 from ._base import DEFAULT_PAGE_SIZE, Resource
 from ._contact_inputs import custom_field_values, email_entries, filter_list, phone_entries
-from ._inputs import UNSET, Unset, check_name, check_timezone
+from ._inputs import (
+    UNSET,
+    Unset,
+    check_choice,
+    check_name,
+    check_text,
+    check_timezone,
+    choice_list,
+    optional,
+)
 
 __all__ = ["ContactCustomFields", "Contacts", "CustomFieldType"]
 
@@ -26,32 +35,6 @@ CustomFieldType = Literal["text", "number", "currency", "tags", "date", "single_
 Exclude = Literal["custom_fields"]
 _CONTACT_PATH = "/contacts/{}"
 _TEXT_FIELDS = ("job_title", "company", "country", "state", "city", "linkedin")
-
-
-def _exclude(value: str | None) -> str | None:
-    if value is not None and value != "custom_fields":
-        raise InvalidInputError(f"exclude supports only 'custom_fields', not {value!r}")
-    return value
-
-
-_SORTS = ("created_at:asc", "created_at:desc", "updated_at:asc", "updated_at:desc")
-
-
-def _sort(value: str | Sequence[str] | None) -> list[str] | None:
-    # Calendly rule (reference §2): contacts sort by created_at or updated_at, asc or desc.
-    if value is None:
-        return None
-    keys = [value] if isinstance(value, str) else list(value)
-    for key in keys:
-        if key not in _SORTS:
-            raise InvalidInputError(f"sort must be one of {', '.join(_SORTS)}, not {key!r}")
-    return keys
-
-
-def _text(value: object, what: str) -> str:
-    if not isinstance(value, str):
-        raise InvalidInputError(f"{what} must be a string, not {type(value).__name__}")
-    return value
 
 
 def _contact_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -71,7 +54,7 @@ def _contact_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         elif key == "custom_fields":
             body[key] = custom_field_values(value)
         else:
-            body[key] = _text(value, key)
+            body[key] = check_text(value, key)
     return body
 
 
@@ -137,19 +120,18 @@ class Contacts(Resource):
             "city": city,
         }  # fmt: skip
         params: dict[str, Any] = {key: filter_list(v, key) for key, v in filters.items()}
-        params["contact_list"] = (
-            self._uri(contact_list, "contact_lists", "contact_list")
-            if contact_list is not None
-            else None
-        )
-        params["exclude"] = _exclude(exclude)
-        params["sort"] = _sort(sort)
+        params["contact_list"] = optional(self._uri, contact_list, "contact_lists", "contact_list")
+        params["exclude"] = optional(check_choice, exclude, Exclude, "exclude")
+        # Calendly rule (reference §2): contacts sort by created_at or updated_at.
+        params["sort"] = optional(choice_list, sort, ContactSort, "sort")
         return self._list("/contacts", Contact, params, count=count, page_token=page_token)
 
     async def get(self, uuid: str, *, exclude: Exclude | None = None) -> Contact:
         """A contact by UUID or URI (``GET /contacts/{uuid}``)."""
         path = _CONTACT_PATH.format(self._uuid(uuid, "contacts"))
-        return await self._get(path, Contact, {"exclude": _exclude(exclude)})
+        return await self._get(
+            path, Contact, {"exclude": optional(check_choice, exclude, Exclude, "exclude")}
+        )
 
     async def create(
         self,
@@ -303,8 +285,7 @@ class ContactCustomFields(Resource):
         text = check_name(label, "label").strip()
         if len(text) > 255:
             raise InvalidInputError(f"label is {len(text)} characters; the limit is 255")
-        if field_type not in ("text", "number", "currency", "tags", "date", "single_select"):
-            raise InvalidInputError(f"field_type {field_type!r} cannot be created")
+        check_choice(field_type, CustomFieldType, "field_type")
         body: dict[str, Any] = {"label": text, "field_type": field_type}
         if field_type == "single_select":
             labels = _option_labels(options)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from .._params import TimeArg, name_list, time_range
 from ..errors import InvalidInputError
 from ._base import Resource
+from ._inputs import check_email
 
 __all__ = ["DataCompliance"]
 
@@ -36,9 +37,7 @@ class DataCompliance(Resource):
         addresses = name_list(emails, "emails")
         if not addresses:
             raise InvalidInputError("emails must hold at least one address")
-        for address in addresses:
-            if "@" not in address:
-                raise InvalidInputError(f"{address!r} is not an email address")
+        addresses = [check_email(address, "every address in emails") for address in addresses]
         await self._post_no_content("/data_compliance/deletion/invitees", {"emails": addresses})
 
     async def delete_scheduled_event_data(self, start_time: TimeArg, end_time: TimeArg) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .._decoding import decode_resource
-from .._params import QueryValue, TimeArg
+from .._params import QueryValue, TimeArg, name_list
 from ..errors import InvalidInputError
 from ..models.availability import AvailabilityRule
 from ..models.event_type_settings import (
@@ -20,17 +20,23 @@ from ..models.event_type_settings import (
 from ..models.event_types import EventType, EventTypeAvailableTime, LocationConfiguration
 from ..pagination import Paginator
 from ._base import DEFAULT_PAGE_SIZE, Resource
+from ._choices import AvailabilitySetting, EventTypeLocale, EventTypeSort
 from ._inputs import (
     UNSET,
     Unset,
     availability_rules,
+    check_bool,
+    check_choice,
     check_color,
     check_duration,
     check_duration_options,
     check_name,
+    check_text,
     check_timezone,
+    choice_list,
     location_body,
     one_off_date_setting,
+    optional,
 )
 from ._windows import fetch_windows, time_windows
 from .availability import SCHEDULES, schedule_uuid
@@ -59,7 +65,7 @@ class EventTypes(Resource):
         organization: str | None = None,
         active: bool | None = None,
         admin_managed: bool | None = None,
-        sort: str | None = None,
+        sort: EventTypeSort | Sequence[EventTypeSort] | None = None,
         user_availability_schedule: str | None = None,
         count: int = DEFAULT_PAGE_SIZE,
         page_token: str | None = None,
@@ -76,7 +82,8 @@ class EventTypes(Resource):
             Only event types with this flag.
         sort:
             ``name``, ``position``, ``created_at`` or ``updated_at`` with ``:asc``
-            or ``:desc`` (Calendly's default is ``name:asc``).
+            or ``:desc`` (Calendly's default is ``name:asc``); a list sorts by
+            several (sent comma-joined).
         user_availability_schedule:
             Only event types using this primary schedule (UUID or URI); needs ``user``.
         count, page_token:
@@ -95,11 +102,11 @@ class EventTypes(Resource):
         if user_availability_schedule is not None and user is None:
             raise InvalidInputError("user_availability_schedule needs user")
         params: dict[str, QueryValue] = {
-            "user": self._uri(user, "users") if user else None,
-            "organization": self._uri(organization, "organizations") if organization else None,
-            "active": active,
-            "admin_managed": admin_managed,
-            "sort": sort,
+            "user": optional(self._uri, user, "users"),
+            "organization": optional(self._uri, organization, "organizations"),
+            "active": optional(check_bool, active, "active"),
+            "admin_managed": optional(check_bool, admin_managed, "admin_managed"),
+            "sort": optional(choice_list, sort, EventTypeSort, "sort"),
             "user_availability_schedule": self._schedule_uri(user_availability_schedule),
         }
         return self._list("/event_types", EventType, params, count=count, page_token=page_token)
@@ -110,7 +117,7 @@ class EventTypes(Resource):
         uuid = schedule_uuid(value)
         if "/" in value:
             return value.strip()
-        return f"{self._transport.base_url.rstrip('/')}/{SCHEDULES}/{uuid}"
+        return self._uri(uuid, SCHEDULES, "availability schedule")
 
     async def get(self, uuid: str) -> EventType:
         """An event type by UUID or URI (``GET /event_types/{uuid}``). Seed: getEventType.
@@ -168,7 +175,7 @@ class EventTypes(Resource):
         duration_options: Sequence[int] | None = None,
         locations: Sequence[LocationArg] | None = None,
         color: str | None = None,
-        locale: str | None = None,
+        locale: EventTypeLocale | None = None,
     ) -> EventType:
         """Create a one-on-one event type (``POST /event_types``; Calendly answers 201).
 
@@ -226,7 +233,7 @@ class EventTypes(Resource):
         duration_options: Sequence[int] | Unset | None = UNSET,
         locations: Sequence[LocationArg] | Unset | None = UNSET,
         color: str | Unset = UNSET,
-        locale: str | Unset = UNSET,
+        locale: EventTypeLocale | Unset = UNSET,
     ) -> EventType:
         """Change a one-on-one event type (``PATCH /event_types/{uuid}``).
 
@@ -319,7 +326,7 @@ class EventTypes(Resource):
         timezone: str,
         rules: Sequence[AvailabilityRule | Mapping[str, Any]] | None = None,
         user: str | None = None,
-        availability_setting: str | None = None,
+        availability_setting: AvailabilitySetting | None = None,
     ) -> EventTypeAvailabilitySchedule:
         """Change an event type's availability (``PATCH /event_type_availability_schedules``).
 
@@ -353,7 +360,9 @@ class EventTypes(Resource):
             rule["user"] = self._uri(user, "users")
         body: dict[str, Any] = {"availability_rule": rule}
         if availability_setting is not None:
-            body["availability_setting"] = check_name(availability_setting, "availability_setting")
+            body["availability_setting"] = check_choice(
+                availability_setting, AvailabilitySetting, "availability_setting"
+            )
         response = await self._transport.request(
             "PATCH", "/event_type_availability_schedules", params=params, json=body
         )
@@ -406,28 +415,18 @@ class EventTypes(Resource):
             "duration": check_duration(duration),
             "date_setting": one_off_date_setting(date_setting),
             "co_hosts": (
-                [self._uri(u, "users", "co_host") for u in co_hosts] if co_hosts else None
+                [self._uri(u, "users", "co_host") for u in name_list(co_hosts, "co_hosts") or []]
+                if co_hosts
+                else None
             ),
-            "timezone": check_timezone(timezone) if timezone is not None else None,
-            "location": location_body(location) if location is not None else None,
+            "timezone": optional(check_timezone, timezone),
+            "location": optional(location_body, location),
         }
         return await self._send("POST", "/one_off_event_types", EventType, body)
 
 
 _NULLABLE = frozenset({"description", "duration_options", "locations"})
 """Fields ``update()`` may clear with ``None`` (sent as JSON ``null``)."""
-
-
-def _check_bool(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidInputError(f"active must be True or False, not {value!r}")
-    return value
-
-
-def _check_text(value: object) -> str:
-    if not isinstance(value, str):
-        raise InvalidInputError(f"description must be a string, not {type(value).__name__}")
-    return value
 
 
 def _check_locations(value: Sequence[LocationArg]) -> builtins.list[dict[str, Any]]:
@@ -438,13 +437,13 @@ def _check_locations(value: Sequence[LocationArg]) -> builtins.list[dict[str, An
 
 _FIELD_CHECKS: dict[str, Callable[[Any], Any]] = {
     "name": check_name,
-    "active": _check_bool,
-    "description": _check_text,
+    "active": lambda value: check_bool(value, "active"),
+    "description": lambda value: check_text(value, "description"),
     "duration": check_duration,
     "duration_options": check_duration_options,
     "locations": _check_locations,
     "color": check_color,
-    "locale": lambda value: check_name(value, "locale"),
+    "locale": lambda value: check_choice(value, EventTypeLocale, "locale"),
 }
 
 

@@ -6,6 +6,7 @@ from ..errors import InvalidInputError
 from ..models.groups import Group, GroupRelationship
 from ..pagination import Paginator
 from ._base import DEFAULT_PAGE_SIZE, Resource, require
+from ._inputs import optional
 
 __all__ = ["GroupRelationships", "Groups"]
 
@@ -73,11 +74,9 @@ class GroupRelationships(Resource):
             An identifier is malformed or ``count`` is out of range.
         """
         params = {
-            "organization": (
-                self._uri(organization, "organizations") if organization is not None else None
-            ),
-            "owner": self._owner_uri(owner) if owner is not None else None,
-            "group": self._uri(group, "groups") if group is not None else None,
+            "organization": optional(self._uri, organization, "organizations"),
+            "owner": optional(self._owner_uri, owner),
+            "group": optional(self._uri, group, "groups"),
         }
         return self._list(
             "/group_relationships", GroupRelationship, params, count=count, page_token=page_token

@@ -10,14 +10,12 @@ from ..errors import InvalidInputError
 from ..models.meeting_recaps import MeetingRecap, MeetingRecapTranscript
 from ..pagination import Paginator
 from ._base import DEFAULT_PAGE_SIZE, Resource
-from ._inputs import UNSET, Unset, utc_time
+from ._inputs import UNSET, Unset, check_choice, check_email, check_text, optional, utc_time
 
 __all__ = ["MeetingRecaps", "RecapStatus"]
 
 RecapStatus = Literal["available", "processing", "unavailable"]
 """The ``status`` filter; Calendly returns only ``available`` recaps when it is left out."""
-
-_STATUSES = ("available", "processing", "unavailable")
 
 
 def _recap_path(uuid: str) -> str:
@@ -59,20 +57,16 @@ class MeetingRecaps(Resource):
         InvalidInputError
             A malformed argument, ``end_time`` before ``start_time``, or a bad ``count``.
         """
-        if status is not None and status not in _STATUSES:
-            raise InvalidInputError(f"status must be one of {', '.join(_STATUSES)}, not {status!r}")
-        start = utc_time(start_time, "start_time") if start_time is not None else None
-        end = utc_time(end_time, "end_time") if end_time is not None else None
+        start = optional(utc_time, start_time, "start_time")
+        end = optional(utc_time, end_time, "end_time")
         if start is not None and end is not None and end < start:
             raise InvalidInputError(f"end_time {end} must not be before start_time {start}")
-        if attendee is not None and (not isinstance(attendee, str) or "@" not in attendee):
-            raise InvalidInputError(f"attendee must be an e-mail address, not {attendee!r}")
         params = {
-            "event": self._uri(event, "scheduled_events", "event") if event is not None else None,
+            "event": optional(self._uri, event, "scheduled_events", "event"),
             "start_time": start,
             "end_time": end,
-            "status": status,
-            "attendee": attendee.strip() if attendee is not None else None,
+            "status": optional(check_choice, status, RecapStatus, "status"),
+            "attendee": optional(check_email, attendee, "attendee"),
         }
         return self._list(
             "/meeting_recaps", MeetingRecap, params, count=count, page_token=page_token
@@ -111,8 +105,7 @@ class MeetingRecaps(Resource):
         if not given:
             raise InvalidInputError("pass at least one section to update")
         for key, value in given.items():
-            if value is not None and not isinstance(value, str):
-                raise InvalidInputError(f"{key} must be a string or None")
+            optional(check_text, value, key)
         response = await self._transport.request("PATCH", path, json=given)
         return decode_resource(response, MeetingRecap)
 

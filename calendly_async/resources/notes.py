@@ -45,9 +45,7 @@ class Notes(Resource):
         InvalidInputError
             No contact, more than 10, a malformed identifier or a bad ``count``.
         """
-        uris = uri_list(
-            contact, "contacts", self._transport.base_url, "contact", limit=MAX_NOTE_CONTACTS
-        )
+        uris = uri_list(contact, "contacts", "contact", limit=MAX_NOTE_CONTACTS)
         return self._list("/notes", Note, {"contact": uris}, count=count, page_token=page_token)
 
     async def get(self, uuid: str) -> Note:

@@ -8,7 +8,9 @@ from urllib.parse import urlsplit
 from ..errors import InvalidInputError
 from ..models.organizations import Organization, OrganizationInvitation, OrganizationMembership
 from ..pagination import Paginator
-from ._base import DEFAULT_PAGE_SIZE, Resource, require
+from ._base import DEFAULT_PAGE_SIZE, Resource
+from ._choices import CreatedAtSort, InvitationStatus, MembershipRole
+from ._inputs import check_choice, check_email, optional
 
 __all__ = ["OrganizationInvitations", "OrganizationMemberships", "Organizations"]
 
@@ -36,7 +38,7 @@ class OrganizationMemberships(Resource):
         organization: str | None = None,
         user: str | None = None,
         email: str | None = None,
-        role: str | None = None,
+        role: MembershipRole | None = None,
         count: int = DEFAULT_PAGE_SIZE,
         page_token: str | None = None,
     ) -> Paginator[OrganizationMembership]:
@@ -66,10 +68,10 @@ class OrganizationMemberships(Resource):
         if organization is None and user is None:
             raise InvalidInputError("organization or user is required")
         params = {
-            "organization": self._uri(organization, "organizations") if organization else None,
-            "user": self._uri(user, "users") if user else None,
-            "email": email,
-            "role": role,
+            "organization": optional(self._uri, organization, "organizations"),
+            "user": optional(self._uri, user, "users"),
+            "email": optional(check_email, email),
+            "role": optional(check_choice, role, MembershipRole, "role"),
         }
         return self._list(
             "/organization_memberships",
@@ -113,8 +115,8 @@ class OrganizationInvitations(Resource):
         org_uuid: str,
         *,
         email: str | None = None,
-        status: str | None = None,
-        sort: str | None = None,
+        status: InvitationStatus | None = None,
+        sort: CreatedAtSort | None = None,
         count: int = DEFAULT_PAGE_SIZE,
         page_token: str | None = None,
     ) -> Paginator[OrganizationInvitation]:
@@ -135,7 +137,11 @@ class OrganizationInvitations(Resource):
         count, page_token:
             Page size (1-100) and a token to resume from.
         """
-        params = {"email": email, "status": status, "sort": sort}
+        params = {
+            "email": optional(check_email, email),
+            "status": optional(check_choice, status, InvitationStatus, "status"),
+            "sort": optional(check_choice, sort, CreatedAtSort, "sort"),
+        }
         return self._list(
             self._path(org_uuid), OrganizationInvitation, params, count=count, page_token=page_token
         )
@@ -154,8 +160,7 @@ class OrganizationInvitations(Resource):
         Seed: inviteUserToOrganization. Calendly answers 403 when the
         organization has no free seat or uses SCIM.
         """
-        require(email, "email")
-        body = {"email": email}
+        body = {"email": check_email(email)}
         return await self._send("POST", self._path(org_uuid), OrganizationInvitation, body)
 
     async def revoke(self, org_uuid: str, uuid: str) -> None:

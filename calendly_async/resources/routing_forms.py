@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..models.routing_forms import RoutingForm, RoutingFormSubmission
 from ..pagination import Paginator
 from ._base import DEFAULT_PAGE_SIZE, Resource, require
+from ._choices import CreatedAtSort
+from ._inputs import check_choice, optional
 
 __all__ = ["RoutingFormSubmissions", "RoutingForms"]
 
@@ -16,7 +18,7 @@ class RoutingForms(Resource):
         self,
         organization: str,
         *,
-        sort: str | None = None,
+        sort: CreatedAtSort | None = None,
         count: int = DEFAULT_PAGE_SIZE,
         page_token: str | None = None,
     ) -> Paginator[RoutingForm]:
@@ -39,7 +41,10 @@ class RoutingForms(Resource):
             ``organization`` is missing or malformed, or ``count`` is out of range.
         """
         require(organization, "organization")
-        params = {"organization": self._uri(organization, "organizations"), "sort": sort}
+        params = {
+            "organization": self._uri(organization, "organizations"),
+            "sort": optional(check_choice, sort, CreatedAtSort, "sort"),
+        }
         return self._list("/routing_forms", RoutingForm, params, count=count, page_token=page_token)
 
     async def get(self, uuid: str) -> RoutingForm:
@@ -54,7 +59,7 @@ class RoutingFormSubmissions(Resource):
         self,
         form: str,
         *,
-        sort: str | None = None,
+        sort: CreatedAtSort | None = None,
         count: int = DEFAULT_PAGE_SIZE,
         page_token: str | None = None,
     ) -> Paginator[RoutingFormSubmission]:
@@ -77,7 +82,10 @@ class RoutingFormSubmissions(Resource):
             ``form`` is missing or malformed, or ``count`` is out of range.
         """
         require(form, "form")
-        params = {"form": self._uri(form, "routing_forms", what="form"), "sort": sort}
+        params = {
+            "form": self._uri(form, "routing_forms", what="form"),
+            "sort": optional(check_choice, sort, CreatedAtSort, "sort"),
+        }
         return self._list(
             "/routing_form_submissions",
             RoutingFormSubmission,

@@ -12,7 +12,18 @@ from ..models.invitees import Invitee, QuestionAndAnswer, Tracking
 from ..models.scheduled_events import Cancellation, ScheduledEvent
 from ..pagination import Paginator
 from ._base import DEFAULT_PAGE_SIZE, Resource
-from ._inputs import check_name, check_timezone, location_body, plain, plain_list
+from ._choices import CreatedAtSort, EventStatus, InviteeStatus, StartTimeSort
+from ._inputs import (
+    check_choice,
+    check_email,
+    check_name,
+    check_object,
+    check_text,
+    check_timezone,
+    location_body,
+    optional,
+    plain_list,
+)
 
 __all__ = ["Invitees", "ScheduledEvents"]
 
@@ -33,8 +44,8 @@ class ScheduledEvents(Resource):
         organization: str | None = None,
         group: str | None = None,
         invitee_email: str | None = None,
-        status: str | None = None,
-        sort: str | None = None,
+        status: EventStatus | None = None,
+        sort: StartTimeSort | None = None,
         min_start_time: TimeArg | None = None,
         max_start_time: TimeArg | None = None,
         count: int = DEFAULT_PAGE_SIZE,
@@ -75,14 +86,12 @@ class ScheduledEvents(Resource):
             min_start_time, max_start_time, "min_start_time", "max_start_time"
         )
         params = {
-            "user": self._uri(user, "users") if user is not None else None,
-            "organization": (
-                self._uri(organization, "organizations") if organization is not None else None
-            ),
-            "group": self._uri(group, "groups") if group is not None else None,
-            "invitee_email": invitee_email,
-            "status": status,
-            "sort": sort,
+            "user": optional(self._uri, user, "users"),
+            "organization": optional(self._uri, organization, "organizations"),
+            "group": optional(self._uri, group, "groups"),
+            "invitee_email": optional(check_email, invitee_email, "invitee_email"),
+            "status": optional(check_choice, status, EventStatus, "status"),
+            "sort": optional(check_choice, sort, StartTimeSort, "sort"),
             "min_start_time": min_time,
             "max_start_time": max_time,
         }
@@ -112,12 +121,11 @@ class ScheduledEvents(Resource):
         Raises
         ------
         InvalidInputError
-            ``uuid`` is malformed or ``reason`` is too long.
+            ``uuid`` is malformed, or ``reason`` is not a string or is too long.
         """
         path = f"/scheduled_events/{self._uuid(uuid, 'scheduled_events')}/cancellation"
-        if reason is not None and len(reason) > _MAX_REASON:
-            raise InvalidInputError(f"reason is {len(reason)} characters; the limit is 10000")
-        return await self._send("POST", path, Cancellation, {"reason": reason})
+        body = {"reason": optional(check_text, reason, "reason", _MAX_REASON)}
+        return await self._send("POST", path, Cancellation, body)
 
 
 class Invitees(Resource):
@@ -127,8 +135,8 @@ class Invitees(Resource):
         self,
         event_uuid: str,
         *,
-        status: str | None = None,
-        sort: str | None = None,
+        status: InviteeStatus | None = None,
+        sort: CreatedAtSort | None = None,
         email: str | None = None,
         count: int = DEFAULT_PAGE_SIZE,
         page_token: str | None = None,
@@ -156,7 +164,11 @@ class Invitees(Resource):
             ``event_uuid`` is malformed or ``count`` is out of range.
         """
         path = f"/scheduled_events/{self._uuid(event_uuid, 'scheduled_events')}/invitees"
-        params = {"status": status, "sort": sort, "email": email}
+        params = {
+            "status": optional(check_choice, status, InviteeStatus, "status"),
+            "sort": optional(check_choice, sort, CreatedAtSort, "sort"),
+            "email": optional(check_email, email),
+        }
         return self._list(path, Invitee, params, count=count, page_token=page_token)
 
     async def get(self, event_uuid: str, invitee_uuid: str) -> Invitee:
@@ -235,9 +247,9 @@ class Invitees(Resource):
             "invitee": _invitee_body(
                 email, timezone, name, first_name, last_name, text_reminder_number
             ),
-            "location": location_body(location, booking=True) if location is not None else None,
+            "location": optional(location_body, location, booking=True),
             "questions_and_answers": _answers(questions_and_answers),
-            "tracking": plain(tracking),
+            "tracking": optional(check_object, tracking, "tracking"),
             "event_guests": _guests(event_guests),
         }
         # Calendly rule (reference §4): POST /invitees has no idempotency key, so
@@ -257,17 +269,15 @@ def _invitee_body(
 ) -> dict[str, str]:
     """Calendly rule (reference §6.6): ``email``, ``timezone`` and ``name`` or
     ``first_name`` are required."""
-    if not isinstance(email, str) or "@" not in email:
-        raise InvalidInputError(f"email must be an email address, not {email!r}")
     if name is None and first_name is None:
         raise InvalidInputError("name or first_name is required")
     fields = {
-        "email": email.strip(),
+        "email": check_email(email),
         "timezone": check_timezone(timezone),
-        "name": check_name(name) if name is not None else None,
-        "first_name": check_name(first_name, "first_name") if first_name is not None else None,
-        "last_name": check_name(last_name, "last_name") if last_name is not None else None,
-        "text_reminder_number": text_reminder_number,
+        "name": optional(check_name, name),
+        "first_name": optional(check_name, first_name, "first_name"),
+        "last_name": optional(check_name, last_name, "last_name"),
+        "text_reminder_number": optional(check_name, text_reminder_number, "text_reminder_number"),
     }
     return {key: value for key, value in fields.items() if value is not None}
 
@@ -297,7 +307,4 @@ def _guests(values: Sequence[str] | None) -> list[str] | None:
         raise InvalidInputError(
             f"event_guests has {len(guests)} addresses; the limit is {MAX_EVENT_GUESTS}"
         )
-    for guest in guests:
-        if not isinstance(guest, str) or "@" not in guest:
-            raise InvalidInputError(f"every event guest must be an email address, not {guest!r}")
-    return guests
+    return [check_email(guest, "every event guest") for guest in guests]

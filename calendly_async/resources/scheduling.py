@@ -11,7 +11,19 @@ from ..models.availability import AvailabilityRuleSet
 from ..models.event_types import LocationConfiguration
 from ..models.scheduling import SchedulingLink, Share
 from ._base import Resource
-from ._inputs import iso_date, plain
+from ._choices import PeriodType, SchedulingLinkOwnerType
+from ._inputs import (
+    check_bool,
+    check_choice,
+    check_duration,
+    check_duration_options,
+    check_int,
+    check_name,
+    check_object,
+    iso_date,
+    optional,
+    plain_list,
+)
 
 __all__ = ["SchedulingLinks", "Shares"]
 
@@ -28,7 +40,10 @@ class SchedulingLinks(Resource):
     """Single-use scheduling link endpoint."""
 
     async def create(
-        self, owner: str, max_event_count: int | str = 1, owner_type: str = "EventType"
+        self,
+        owner: str,
+        max_event_count: int | str = 1,
+        owner_type: SchedulingLinkOwnerType = "EventType",
     ) -> SchedulingLink:
         """Create a single-use booking link (``POST /scheduling_links``).
 
@@ -54,7 +69,7 @@ class SchedulingLinks(Resource):
         body = {
             "max_event_count": _positive_int(max_event_count, "max_event_count"),
             "owner": self._uri(owner, "event_types", "owner"),
-            "owner_type": owner_type,
+            "owner_type": check_choice(owner_type, SchedulingLinkOwnerType, "owner_type"),
         }
         return await self._send("POST", "/scheduling_links", SchedulingLink, body)
 
@@ -69,7 +84,7 @@ class Shares(Resource):
         name: str | None = None,
         duration: int | None = None,
         duration_options: Sequence[int] | None = None,
-        period_type: str | None = None,
+        period_type: PeriodType | None = None,
         start_date: DateArg | None = None,
         end_date: DateArg | None = None,
         max_booking_time: int | None = None,
@@ -108,21 +123,25 @@ class Shares(Resource):
             type, a date is malformed or ``end_date`` precedes ``start_date``, or
             ``event_type`` is malformed.
         """
-        start = None if start_date is None else iso_date(start_date, "start_date")
-        end = None if end_date is None else iso_date(end_date, "end_date")
+        start = optional(iso_date, start_date, "start_date")
+        end = optional(iso_date, end_date, "end_date")
+        optional(check_choice, period_type, PeriodType, "period_type")
+        optional(check_int, max_booking_time, "max_booking_time")
         _check_period(period_type, start, end, max_booking_time)
         body = {
             "event_type": self._uri(event_type, "event_types"),
-            "name": name,
-            "duration": duration,
-            "duration_options": list(duration_options) if duration_options is not None else None,
+            "name": optional(check_name, name),
+            "duration": optional(check_duration, duration),
+            "duration_options": optional(check_duration_options, duration_options),
             "period_type": period_type,
             "start_date": start,
             "end_date": end,
             "max_booking_time": max_booking_time,
-            "hide_location": hide_location,
-            "location_configurations": plain(location_configurations),
-            "availability_rule": plain(availability_rule),
+            "hide_location": optional(check_bool, hide_location, "hide_location"),
+            "location_configurations": plain_list(
+                location_configurations, "location_configurations"
+            ),
+            "availability_rule": optional(check_object, availability_rule, "availability_rule"),
         }
         return await self._send("POST", "/shares", Share, body)
 
@@ -130,9 +149,7 @@ class Shares(Resource):
 def _positive_int(value: int | str, name: str) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInputError(f"{name} must be a positive integer, not {value!r}")
-    return value
+    return check_int(value, name)
 
 
 def _check_period(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..models.teams import Team
 from ..pagination import Paginator
 from ._base import DEFAULT_PAGE_SIZE, Resource
+from ._inputs import optional
 
 __all__ = ["Teams"]
 
@@ -33,7 +34,7 @@ class Teams(Resource):
         InvalidInputError
             ``user`` is malformed or ``count`` is out of range.
         """
-        params = {"user": self._uri(user, "users") if user is not None else None}
+        params = {"user": optional(self._uri, user, "users")}
         return self._list("/teams", Team, params, count=count, page_token=page_token)
 
     async def get(self, uuid: str) -> Team:

@@ -11,16 +11,17 @@ import builtins
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from .._params import name_list
 from ..errors import ConflictError, InvalidInputError, NotFoundError
 from ..models.webhooks import WebhookSubscription
 from ..pagination import Paginator
 from ..webhooks import WebhookEvent, parse_event
 from ._base import DEFAULT_PAGE_SIZE, Resource, require
+from ._choices import CreatedAtSort, WebhookEventName, WebhookScope, choices
+from ._inputs import check_choice, check_name, choice_list, optional
 
 __all__ = ["Webhooks"]
 
-SCOPES = ("organization", "user", "group")
+SCOPES = choices(WebhookScope)
 """The scopes a webhook subscription can have."""
 
 
@@ -36,13 +37,12 @@ class Webhooks(Resource):
     """Webhook subscription endpoints."""
 
     def _scope_params(
-        self, organization: str, scope: str, user: str | None, group: str | None
+        self, organization: str, scope: WebhookScope, user: str | None, group: str | None
     ) -> dict[str, str | None]:
         # Calendly rule: ``organization`` is always required, even for user and
         # group scopes; ``user`` is required for scope=user, ``group`` for scope=group.
         require(organization, "organization")
-        if scope not in SCOPES:
-            raise InvalidInputError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
+        check_choice(scope, WebhookScope, "scope")
         if scope == "user" and not user:
             raise InvalidInputError("user is required when scope is 'user'")
         if scope == "group" and not group:
@@ -50,16 +50,16 @@ class Webhooks(Resource):
         return {
             "organization": self._uri(organization, "organizations"),
             "scope": scope,
-            "user": self._uri(user, "users") if user else None,
-            "group": self._uri(group, "groups") if group else None,
+            "user": optional(self._uri, user, "users"),
+            "group": optional(self._uri, group, "groups"),
         }
 
     async def create(
         self,
         url: str,
-        events: str | Sequence[str],
+        events: WebhookEventName | Sequence[WebhookEventName],
         organization: str,
-        scope: str,
+        scope: WebhookScope,
         *,
         user: str | None = None,
         group: str | None = None,
@@ -95,26 +95,22 @@ class Webhooks(Resource):
             The plan does not include webhooks, or a scope is missing (403).
         """
         check_callback_url(url)
-        event_names = name_list(events, "events")
-        require(event_names, "events")
-        if signing_key is not None and not signing_key.strip():
-            raise InvalidInputError("signing_key must not be empty when given")
         body = {
             "url": url,
-            "events": event_names,
+            "events": choice_list(events, WebhookEventName, "events"),
             **self._scope_params(organization, scope, user, group),
-            "signing_key": signing_key,
+            "signing_key": _signing_key(signing_key),
         }
         return await self._send("POST", "/webhook_subscriptions", WebhookSubscription, body)
 
     def list(
         self,
         organization: str,
-        scope: str,
+        scope: WebhookScope,
         *,
         user: str | None = None,
         group: str | None = None,
-        sort: str | None = None,
+        sort: CreatedAtSort | None = None,
         count: int = DEFAULT_PAGE_SIZE,
         page_token: str | None = None,
     ) -> Paginator[WebhookSubscription]:
@@ -140,7 +136,10 @@ class Webhooks(Resource):
         InvalidInputError
             A required argument is missing or malformed, or ``count`` is out of range.
         """
-        params = {**self._scope_params(organization, scope, user, group), "sort": sort}
+        params = {
+            **self._scope_params(organization, scope, user, group),
+            "sort": optional(check_choice, sort, CreatedAtSort, "sort"),
+        }
         return self._list(
             "/webhook_subscriptions",
             WebhookSubscription,
@@ -166,7 +165,7 @@ class Webhooks(Resource):
     async def delete_matching(
         self,
         organization: str,
-        scope: str,
+        scope: WebhookScope,
         *,
         user: str | None = None,
         callback_url: str | None = None,
@@ -206,9 +205,9 @@ class Webhooks(Resource):
     async def ensure(
         self,
         url: str,
-        events: str | Sequence[str],
+        events: WebhookEventName | Sequence[WebhookEventName],
         organization: str,
-        scope: str,
+        scope: WebhookScope,
         *,
         user: str | None = None,
         group: str | None = None,
@@ -246,18 +245,16 @@ class Webhooks(Resource):
             another scope, or the race went on).
         """
         check_callback_url(url)
-        wanted = name_list(events, "events") or []
-        require(wanted, "events")
+        wanted = choice_list(events, WebhookEventName, "events")
         self._scope_params(organization, scope, user, group)
-        if signing_key is not None and not signing_key.strip():
-            raise InvalidInputError("signing_key must not be empty when given")
+        _signing_key(signing_key)
 
         async def reconcile() -> WebhookSubscription | None:
             return await self._reconcile(url, wanted, organization, scope, user, group)
 
         async def create() -> WebhookSubscription:
             return await self.create(
-                url, wanted, organization, scope, user=user, group=group, signing_key=signing_key
+                url, events, organization, scope, user=user, group=group, signing_key=signing_key
             )
 
         kept = await reconcile()
@@ -274,7 +271,7 @@ class Webhooks(Resource):
         url: str,
         events: builtins.list[str],
         organization: str,
-        scope: str,
+        scope: WebhookScope,
         user: str | None,
         group: str | None,
     ) -> WebhookSubscription | None:
@@ -295,9 +292,9 @@ class Webhooks(Resource):
 
     async def sample(
         self,
-        event: str,
+        event: WebhookEventName,
         organization: str,
-        scope: str,
+        scope: WebhookScope,
         *,
         user: str | None = None,
         group: str | None = None,
@@ -321,11 +318,18 @@ class Webhooks(Resource):
         InvalidPayloadError
             The body is not a webhook envelope (a ``DecodeError``).
         """
-        require(event, "event")
-        params = {"event": event, **self._scope_params(organization, scope, user, group)}
+        params = {
+            "event": check_choice(event, WebhookEventName, "event"),
+            **self._scope_params(organization, scope, user, group),
+        }
         response = await self._transport.request("GET", "/sample_webhook_data", params=params)
         return parse_event(response.body)
 
     def _path(self, uuid: str) -> str:
         webhook = self._uuid(uuid, "webhook_subscriptions", what="webhook subscription")
         return f"/webhook_subscriptions/{webhook}"
+
+
+def _signing_key(value: object) -> str | None:
+    """A signing key given is a non-blank string; its value is never quoted (a secret)."""
+    return optional(check_name, value, "signing_key")

@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 
+from .._json import MALFORMED_JSON
 from ..errors import DecodeError
 from ..models._base import Model, Timestamp
 from ..models.event_types import EventType
@@ -129,7 +130,7 @@ def _decode(
         raise InvalidPayloadError(
             f"webhook {where} is not what Calendly documents: {exc}", path=path
         ) from exc
-    except msgspec.DecodeError as exc:
+    except MALFORMED_JSON as exc:  # also RecursionError for absurdly nested JSON
         raise InvalidPayloadError(f"webhook body is not valid JSON: {exc}") from exc
 
 

@@ -60,3 +60,53 @@ async def check_oauth(oauth: OAuth2) -> None:
     assert_type(verifier, str)
     assert_type(await oauth.refresh(), Token)
     assert_type(await oauth.exchange_code("code", code_verifier=verifier), Token)
+
+
+async def check_literal_parameters(client: Calendly) -> None:
+    """Enum-like parameters are ``Literal`` types: the right values type-check, typos do not.
+
+    Each negative line carries ``# type: ignore[arg-type]``; ``mypy --strict`` warns
+    about unused ignores, so the check fails if a parameter loses its ``Literal``.
+    """
+    client.scheduled_events.list(user="U", status="canceled", sort="start_time:desc")
+    client.scheduled_events.list(user="U", status="cancelled")  # type: ignore[arg-type]
+    client.scheduled_events.list(user="U", sort="start_time")  # type: ignore[arg-type]
+    client.invitees.list("EV", status="active", sort="created_at:desc")
+    client.invitees.list("EV", status="pending")  # type: ignore[arg-type]
+    client.invitees.list("EV", sort="name:asc")  # type: ignore[arg-type]
+    client.event_types.list(user="U", sort="position:asc")
+    client.event_types.list(user="U", sort=["name:asc", "updated_at:desc"])
+    client.event_types.list(user="U", sort="name")  # type: ignore[arg-type]
+    await client.event_types.create("U", "Call", locale="de")
+    await client.event_types.create("U", "Call", locale="german")  # type: ignore[arg-type]
+    await client.event_types.update("ET", locale="xx")  # type: ignore[arg-type]
+    await client.event_types.update_availability_schedule(
+        "ET", timezone="UTC", availability_setting="host"
+    )
+    await client.event_types.update_availability_schedule(
+        "ET", timezone="UTC", availability_setting="all"  # type: ignore[arg-type]
+    )
+    client.organization_memberships.list(organization="O", role="admin")
+    client.organization_memberships.list(organization="O", role="member")  # type: ignore[arg-type]
+    client.organization_invitations.list("O", status="pending", sort="created_at:asc")
+    client.organization_invitations.list("O", status="open")  # type: ignore[arg-type]
+    client.routing_forms.list("O", sort="created_at:asc")
+    client.routing_forms.list("O", sort="name:asc")  # type: ignore[arg-type]
+    client.routing_form_submissions.list("F", sort="created_at:up")  # type: ignore[arg-type]
+    client.activity_log.list("O", sort=["occurred_at:desc", "action:asc"])
+    client.activity_log.list("O", sort="occurred_at")  # type: ignore[arg-type]
+    client.webhooks.list("O", "group", group="G", sort="created_at:desc")
+    client.webhooks.list("O", "everyone")  # type: ignore[arg-type]
+    client.webhooks.list("O", "user", sort="created")  # type: ignore[arg-type]
+    await client.webhooks.create("https://x.test/h", ["invitee.created"], "O", "organization")
+    await client.webhooks.create(
+        "https://x.test/h", ["invitee.exploded"], "O", "organization"  # type: ignore[list-item]
+    )
+    await client.webhooks.create("https://x.test/h", "invitee.exploded", "O", "user")  # type: ignore[arg-type]
+    await client.webhooks.sample("routing_form_submission.created", "O", "organization")
+    await client.webhooks.sample("invitee.exploded", "O", "organization")  # type: ignore[arg-type]
+    await client.scheduling_links.create("ET", owner_type="EventType")
+    await client.scheduling_links.create("ET", owner_type="User")  # type: ignore[arg-type]
+    await client.shares.create("ET", period_type="moving", max_booking_time=30)
+    await client.shares.create("ET", period_type="weekly")  # type: ignore[arg-type]
+    await client.request("GET", "/users/me", response_type="xml")  # type: ignore[arg-type]
