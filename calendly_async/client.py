@@ -31,11 +31,15 @@ from .errors import InvalidInputError
 from .resources._inputs import check_int
 from .resources.activity_log import ActivityLog
 from .resources.availability import AvailabilitySchedules, BusyTimes
+from .resources.contact_lists import ContactLists
+from .resources.contacts import ContactCustomFields, Contacts
 from .resources.data_compliance import DataCompliance
 from .resources.event_types import EventTypes
 from .resources.groups import GroupRelationships, Groups
 from .resources.locations import Locations
+from .resources.meeting_recaps import MeetingRecaps
 from .resources.no_shows import InviteeNoShows
+from .resources.notes import Notes
 from .resources.organizations import (
     OrganizationInvitations,
     OrganizationMemberships,
@@ -45,6 +49,7 @@ from .resources.outgoing_communications import OutgoingCommunications
 from .resources.routing_forms import RoutingForms, RoutingFormSubmissions
 from .resources.scheduled_events import Invitees, ScheduledEvents
 from .resources.scheduling import SchedulingLinks, Shares
+from .resources.teams import Teams
 from .resources.users import Users
 from .resources.webhooks import Webhooks
 
@@ -167,6 +172,12 @@ class Calendly:
         self.invitee_no_shows = InviteeNoShows(transport)
         self.locations = Locations(transport)
         self.outgoing_communications = OutgoingCommunications(transport)
+        self.teams = Teams(transport)
+        self.contacts = Contacts(transport)
+        self.contact_custom_fields = ContactCustomFields(transport)
+        self.contact_lists = ContactLists(transport)
+        self.notes = Notes(transport)
+        self.meeting_recaps = MeetingRecaps(transport)
 
     def __repr__(self) -> str:
         return f"Calendly(base_url={self.base_url!r}, auth={self._transport.auth!r})"
