@@ -1,4 +1,4 @@
-"""Calendly's rate-limit headers, and the gate that makes a client wait for the reset.
+"""Calendly's rate-limit headers, read as pure functions (the gate is in ``_gate``).
 
 Calendly rule (reference §4, "Rate limiting"): every response carries
 ``X-RateLimit-Limit``, ``X-RateLimit-Remaining`` and ``X-RateLimit-Reset``;
@@ -9,21 +9,31 @@ sent, wins.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 
 __all__ = [
+    "MAX_SERVER_WAIT",
     "RateLimit",
-    "RateLimitGate",
+    "cap_server_wait",
     "header_value",
     "parse_rate_limit",
     "retry_after_seconds",
+    "server_wait_detail",
 ]
+
+MAX_SERVER_WAIT = 65.0
+"""The longest the SDK ever sleeps on one server instruction, in seconds.
+
+Calendly rule (reference §4): budgets are per minute, so ``X-RateLimit-Reset``
+is at most 60 s; 5 s of margin covers a late clock. A longer ``X-RateLimit-Reset``
+or ``Retry-After`` is treated as a server bug: the wait is cut to this cap, so
+one bad response cannot stall a client for an hour.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,57 +137,15 @@ def retry_after_seconds(headers: Mapping[str, str], *, now: float | None = None)
     return _number(header_value(headers, "X-RateLimit-Reset"))
 
 
-class RateLimitGate:
-    """Shared by every request of one client: when the budget is spent, all wait.
+def cap_server_wait(seconds: float) -> float:
+    """``seconds`` cut to ``MAX_SERVER_WAIT`` (a server-given wait is never honoured longer)."""
+    return min(seconds, MAX_SERVER_WAIT)
 
-    ``observe`` is fed every response's headers; once ``X-RateLimit-Remaining``
-    reaches 0 (or a 429 arrives) requests wait until the reset instead of each
-    collecting a 429.
 
-    Parameters
-    ----------
-    clock, sleep:
-        ``time.monotonic`` and ``asyncio.sleep`` stand-ins (tests inject fakes).
-    """
-
-    def __init__(
-        self,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self._clock = clock
-        self._sleep = sleep
-        self._blocked_until = 0.0
-        self.last: RateLimit | None = None
-
-    def observe(self, rate_limit: RateLimit | None, *, retry_after: float | None = None) -> None:
-        """Record one response's rate-limit state.
-
-        Parameters
-        ----------
-        rate_limit:
-            The response's ``X-RateLimit-*`` headers.
-        retry_after:
-            For a 429: the server's wait (``retry_after_seconds``). It replaces the
-            ``X-RateLimit-Reset`` of the same response, because ``Retry-After`` wins.
-        """
-        if rate_limit is not None:
-            self.last = rate_limit
-        if retry_after is not None:
-            self.block_for(retry_after)
-        elif rate_limit is not None and rate_limit.remaining == 0 and rate_limit.reset:
-            self.block_for(rate_limit.reset)
-
-    def block_for(self, seconds: float) -> None:
-        """Hold every request for ``seconds`` from now (never shortens a longer hold)."""
-        self._blocked_until = max(self._blocked_until, self._clock() + seconds)
-
-    def delay(self) -> float:
-        """Seconds a request sent now would have to wait."""
-        return max(0.0, self._blocked_until - self._clock())
-
-    async def wait(self) -> None:
-        """Sleep until the budget is available again (no-op when it is)."""
-        while (delay := self.delay()) > 0:
-            await self._sleep(delay)
+def server_wait_detail(headers: Mapping[str, str]) -> str:
+    """Which header a 429's wait came from, for log lines: ``"Retry-After=7"`` or
+    ``"X-RateLimit-Reset=60"`` (the same precedence as ``retry_after_seconds``)."""
+    retry_after = header_value(headers, "Retry-After")
+    if retry_after is not None and _retry_after_header(retry_after, time.time()) is not None:
+        return f"Retry-After={retry_after.strip()}"
+    return f"X-RateLimit-Reset={header_value(headers, 'X-RateLimit-Reset')}"

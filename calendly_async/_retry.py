@@ -7,7 +7,8 @@ Rules:
   reached the server (``ConnectError``); after a 5xx or a read timeout only when
   the caller opts in (``RetryPolicy(retry_unsafe=True)``), because Calendly has
   no idempotency keys and a retried ``POST /invitees`` books twice (reference §4).
-- A 429 waits ``Retry-After`` / ``X-RateLimit-Reset`` seconds; everything else
+- A 429 waits ``Retry-After`` / ``X-RateLimit-Reset`` seconds, at most
+  ``MAX_SERVER_WAIT`` (65 s: Calendly windows last a minute); everything else
   backs off exponentially with jitter, capped.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field, replace
 
+from ._ratelimit import cap_server_wait
 from .errors import APIError, ConnectError, InvalidInputError, RateLimitError, TransportError
 
 __all__ = ["IDEMPOTENT_METHODS", "RetryPolicy", "backoff_delay", "retry_delay", "should_retry"]
@@ -47,7 +49,9 @@ class RetryPolicy:
         Retry every error status and failure, for every method (the seed's
         "Retry On All Errors"; implies ``retry_unsafe``).
     max_rate_limit_wait:
-        Longest 429 wait honoured; a longer ``Retry-After`` raises at once.
+        Longest 429 wait honoured; a longer ``Retry-After`` raises at once (the
+        server's value is kept in ``RateLimitError.retry_after``). Waits up to it
+        are still cut to ``MAX_SERVER_WAIT`` (65 s), like every rate-limit wait.
     """
 
     max_retries: int = 3
@@ -120,7 +124,8 @@ def backoff_delay(attempt: int, policy: RetryPolicy, rng: random.Random | None =
 def retry_delay(
     attempt: int, error: BaseException, policy: RetryPolicy, rng: random.Random | None = None
 ) -> float:
-    """Wait before retry number ``attempt``: the server's reset for a 429, else backoff."""
+    """Wait before retry number ``attempt``: the server's reset for a 429 (capped at
+    ``MAX_SERVER_WAIT``), else backoff."""
     if isinstance(error, RateLimitError) and error.retry_after is not None:
-        return error.retry_after
+        return cap_server_wait(error.retry_after)
     return backoff_delay(attempt, policy, rng)

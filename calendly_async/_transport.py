@@ -5,7 +5,8 @@ The request path is a chain of named steps::
 
     request()            retry loop (tenacity) around
       _send_authorized() bearer token, one refresh-and-resend after a 401, error mapping
-        _send_once()     rate-limit gate, one aiohttp round trip, exception translation
+        _send_once()     rate-limit gate (``_gate``; base_url's host only) around
+          _round_trip()  one aiohttp round trip, exception translation
 """
 
 from __future__ import annotations
@@ -26,14 +27,15 @@ from multidict import CIMultiDict
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from . import _redact
+from ._gate import RateLimitGate, RateLimitWait, Slot
 from ._json import MALFORMED_JSON
 from ._params import QueryValue, query
 from ._ratelimit import (
     RateLimit,
-    RateLimitGate,
     header_value,
     parse_rate_limit,
     retry_after_seconds,
+    server_wait_detail,
 )
 from ._retry import RetryPolicy, retry_delay, should_retry
 from ._urls import join_url, same_origin
@@ -489,6 +491,9 @@ class Transport:
             error = state.outcome.exception() if state.outcome else None
             delay = state.next_action.sleep if state.next_action else 0.0
             logger.info("retrying %s %s in %.2fs after %s", method, url, delay, error)
+            self.gate.count_retry()
+            if isinstance(error, RateLimitError):
+                self._report_429_wait(call, error, delay)
 
         retrying = AsyncRetrying(
             stop=stop_after_attempt(policy.max_retries + 1),
@@ -536,6 +541,16 @@ class Transport:
             secret=token,
         )
 
+    def _report_429_wait(self, call: _Call, error: RateLimitError, delay: float) -> None:
+        wait = RateLimitWait(
+            seconds=delay,
+            reason="too_many_requests",
+            detail=server_wait_detail(error.headers),
+            method=call.method,
+            url=call.url,
+        )
+        self.gate.report(wait)
+
     def _wait_too_long(self, call: _Call) -> RateLimitError | None:
         """The error to raise instead of sleeping past ``max_rate_limit_wait``."""
         delay = self.gate.delay()
@@ -555,10 +570,41 @@ class Transport:
         )
 
     async def _send_once(self, call: _Call, token: str | None) -> Response:
+        """Wait for the rate-limit gate, then one round trip; the answer feeds the gate.
+
+        Only requests to ``base_url``'s origin pass the gate: another host's
+        budget is not Calendly's (a full URL elsewhere neither waits nor counts).
+        """
+        if not same_origin(call.url, self.base_url):
+            return await self._round_trip(call, token)
         too_long = self._wait_too_long(call)
         if too_long is not None:
             raise too_long
-        await self.gate.wait()
+        slot = await self.gate.acquire()
+        try:
+            response = await self._round_trip(call, token)
+        except (InvalidInputError, ConnectError):
+            self.gate.release(slot, sent=False)  # never reached the server
+            raise
+        except BaseException:
+            self.gate.release(slot)  # may have been counted: the token stays spent
+            raise
+        self._release(slot, response)
+        return response
+
+    def _release(self, slot: Slot, response: Response) -> None:
+        # Calendly §4: a 429 means wait Retry-After (if sent) or X-RateLimit-Reset
+        # seconds; every answer says how much of the window's budget is left.
+        limited = response.status == 429
+        self.gate.release(
+            slot,
+            response.rate_limit,
+            status=response.status,
+            retry_after=retry_after_seconds(response.headers) if limited else None,
+            detail=server_wait_detail(response.headers) if limited else "",
+        )
+
+    async def _round_trip(self, call: _Call, token: str | None) -> Response:
         headers = {**self._headers, **call.headers}
         if token is not None and not any(k.lower() == "authorization" for k in headers):
             headers["Authorization"] = f"Bearer {token}"
@@ -566,6 +612,7 @@ class Transport:
         headers.update(body_headers)
         _check_header_values(headers)
         self._log_request(call, headers)
+        self.gate.count_sent()
         try:
             async with self.session.request(
                 call.method,
@@ -591,11 +638,9 @@ class Transport:
     def _record(self, call: _Call, response: Response) -> None:
         self.last_response = response
         _current_response.set(response)
-        # Calendly §4: a 429 means wait Retry-After (if sent) or X-RateLimit-Reset
-        # seconds; Remaining 0 on any response means the next request would get one.
-        retry_after = retry_after_seconds(response.headers) if response.status == 429 else None
-        rate_limit = response.rate_limit
-        self.gate.observe(rate_limit, retry_after=retry_after)
+        self.gate.count_answer(response.status)
+        if not logger.isEnabledFor(call.log_level):
+            return
         logger.log(
             call.log_level,
             "%s %s -> %d (%d bytes, request id %s, rate limit %s)",
@@ -604,7 +649,7 @@ class Transport:
             response.status,
             len(response.body),
             response.request_id,
-            rate_limit,
+            response.rate_limit,
         )
 
     def _log_request(self, call: _Call, headers: Mapping[str, str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import inspect
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
@@ -12,6 +13,7 @@ from typing import Any
 
 import aiohttp
 
+from ._gate import RateLimitWait, RequestStats
 from ._params import QueryValue
 from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
@@ -29,11 +31,15 @@ from .errors import InvalidInputError
 from .resources._inputs import check_int
 from .resources.activity_log import ActivityLog
 from .resources.availability import AvailabilitySchedules, BusyTimes
+from .resources.contact_lists import ContactLists
+from .resources.contacts import ContactCustomFields, Contacts
 from .resources.data_compliance import DataCompliance
 from .resources.event_types import EventTypes
 from .resources.groups import GroupRelationships, Groups
 from .resources.locations import Locations
+from .resources.meeting_recaps import MeetingRecaps
 from .resources.no_shows import InviteeNoShows
+from .resources.notes import Notes
 from .resources.organizations import (
     OrganizationInvitations,
     OrganizationMemberships,
@@ -43,12 +49,26 @@ from .resources.outgoing_communications import OutgoingCommunications
 from .resources.routing_forms import RoutingForms, RoutingFormSubmissions
 from .resources.scheduled_events import Invitees, ScheduledEvents
 from .resources.scheduling import SchedulingLinks, Shares
+from .resources.teams import Teams
 from .resources.users import Users
 from .resources.webhooks import Webhooks
 
 __all__ = ["DEFAULT_BASE_URL", "Calendly"]
 
 DEFAULT_BASE_URL = "https://api.calendly.com"
+
+
+def _rate_limit_callback(
+    callback: Callable[[RateLimitWait], None] | None,
+) -> Callable[[RateLimitWait], None] | None:
+    """``on_rate_limit`` checked: a plain callable (an ``async def`` would never run)."""
+    if callback is None:
+        return None
+    if not callable(callback) or inspect.iscoroutinefunction(callback):
+        raise InvalidInputError(
+            "on_rate_limit must be a plain function taking a RateLimitWait (not async)"
+        )
+    return callback
 
 
 class Calendly:
@@ -84,6 +104,12 @@ class Calendly:
     sleep, clock:
         For tests: stand-ins for ``asyncio.sleep`` and ``time.monotonic`` used by
         retry backoff and rate-limit waits.
+    on_rate_limit:
+        Called with a ``RateLimitWait`` before every rate-limit wait longer than
+        a second (the queue stalled until the window resets, or a request sleeps
+        before retrying a 429), e.g. to show it in a progress display. A plain
+        function, called in the event loop: it must not block (exceptions are
+        logged and ignored). The same waits are logged at INFO.
     """
 
     _is_view = False
@@ -102,6 +128,7 @@ class Calendly:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        on_rate_limit: Callable[[RateLimitWait], None] | None = None,
     ) -> None:
         if (token is None) == (oauth is None):
             raise InvalidInputError("pass exactly one of token=... or oauth=OAuth2(...)")
@@ -121,6 +148,7 @@ class Calendly:
             sleep=sleep,
             clock=clock,
         )
+        self._transport.gate.on_wait = _rate_limit_callback(on_rate_limit)
         self._mount()
 
     def _mount(self) -> None:
@@ -146,6 +174,12 @@ class Calendly:
         self.invitee_no_shows = InviteeNoShows(transport)
         self.locations = Locations(transport)
         self.outgoing_communications = OutgoingCommunications(transport)
+        self.teams = Teams(transport)
+        self.contacts = Contacts(transport)
+        self.contact_custom_fields = ContactCustomFields(transport)
+        self.contact_lists = ContactLists(transport)
+        self.notes = Notes(transport)
+        self.meeting_recaps = MeetingRecaps(transport)
 
     def __repr__(self) -> str:
         return f"Calendly(base_url={self.base_url!r}, auth={self._transport.auth!r})"
@@ -235,6 +269,17 @@ class Calendly:
     def rate_limit(self) -> RateLimit | None:
         """The rate-limit headers of the most recent response of this client (any task)."""
         return self._transport.gate.last
+
+    @property
+    def stats(self) -> RequestStats:
+        """Counters of this client and its ``with_options`` views, as a snapshot.
+
+        Requests sent, retries, 429s received and rate-limit waits (count and
+        seconds)::
+
+            client.stats.rate_limit_wait_seconds
+        """
+        return self._transport.gate.stats()
 
     async def request(
         self,

@@ -12,6 +12,7 @@ from aioresponses import aioresponses
 from helpers import TOKEN, FakeTime
 
 from calendly_async import Calendly
+from calendly_async.mock import MockCalendly
 
 Serve = Callable[[web.Application], Awaitable[str]]
 
@@ -58,3 +59,10 @@ def sent(api: aioresponses) -> list[tuple[str, str, dict[str, Any]]]:
         for call in requests:
             calls.append((method, str(url), call.kwargs))
     return calls
+
+
+@pytest.fixture
+async def sdk(mock: MockCalendly) -> AsyncIterator[Calendly]:
+    """A client of the test module's own ``mock`` fixture (the embedded mock server)."""
+    async with Calendly(token=mock.token, base_url=mock.url) as client:
+        yield client

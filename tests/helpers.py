@@ -11,6 +11,11 @@ from typing import Any
 
 import aiohttp
 import msgspec
+import pytest
+from aiohttp import web
+from aioresponses import aioresponses
+
+from calendly_async import Calendly, InvalidInputError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = "https://api.calendly.com"
@@ -122,3 +127,23 @@ class FakeTime:
         self.sleeps.append(seconds)
         self.now += seconds
         await asyncio.sleep(0)
+
+
+async def assert_refused(client: Calendly, api: aioresponses, call: Any) -> None:
+    """``await call(client)`` raises ``InvalidInputError`` before any request is sent."""
+    with pytest.raises(InvalidInputError):
+        await call(client)
+    assert not api.requests, api.requests
+
+
+async def webhook_receiver(serve: Any) -> tuple[str, list[bytes]]:
+    """A loopback endpoint for webhook deliveries: (its URL, the bodies it received)."""
+    received: list[bytes] = []
+
+    async def handle(request: web.Request) -> web.Response:
+        received.append(await request.read())
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/hook", handle)
+    return f"{await serve(app)}/hook", received

@@ -97,10 +97,16 @@ def _json_routes(mock: MockCalendly) -> list[tuple[str, str, dict[str, str]]]:
         if e.status == "active" and (e.start_time or NOW) > NOW + timedelta(days=1)
     )  # fmt: skip
     solo = next(k for k, v in store.event_types.items() if v.kind == "solo" and v.active)
+    static_list = next(k for k, v in store.crm.contact_lists.items() if v.type == "static_list")
     ids = {
         "/organizations/{org_uuid}/invitations": {"org_uuid": store.organization_uuid},
         "/event_types/{uuid}": {"uuid": solo},
         "/scheduled_events/{uuid}/cancellation": {"uuid": uuid(future.uri)},
+        "/contacts/{uuid}": {"uuid": next(iter(store.crm.contacts))},
+        "/meeting_recaps/{uuid}": {"uuid": next(iter(store.crm.recaps))},
+        "/contact_lists/{uuid}": {"uuid": static_list},
+        "/contact_lists/{uuid}/memberships": {"uuid": static_list},
+        "/contact_lists/{uuid}/memberships/removal": {"uuid": static_list},
     }
     queries = {"/event_type_availability_schedules": {"event_type": store.uri("event_types", solo)}}
     routes = []
@@ -115,7 +121,7 @@ def _json_routes(mock: MockCalendly) -> list[tuple[str, str, dict[str, str]]]:
 async def test_the_table_sees_every_json_route(mock: MockCalendly) -> None:
     """Guards the table-driven test below against reading an empty or partial table."""
     routes = {(method, path) for method, path, _ in _json_routes(mock)}
-    assert len(routes) == 13, routes
+    assert len(routes) == 22, routes  # 13 + 9 of contacts, lists, notes and recaps
     assert ("PATCH", "/event_type_availability_schedules") in routes
     assert ("POST", "/invitees") in routes
     assert any(m == "PATCH" and p.startswith("/event_types/") for m, p in routes)

@@ -10,10 +10,9 @@ from typing import Any
 
 import msgspec
 import pytest
-from aiohttp import web
 from aioresponses import aioresponses
 from conftest import Serve, sent
-from helpers import BASE, assert_round_trips, resource_body
+from helpers import BASE, assert_round_trips, resource_body, webhook_receiver
 
 from calendly_async import (
     BadRequestError,
@@ -171,17 +170,9 @@ async def test_mock_refuses_an_unknown_invitee(sdk: Calendly, mock: MockCalendly
 
 
 async def test_mock_fires_no_show_webhooks(sdk: Calendly, mock: MockCalendly, serve: Serve) -> None:
-    received: list[bytes] = []
-
-    async def handle(request: web.Request) -> web.Response:
-        received.append(await request.read())
-        return web.Response(status=204)
-
-    app = web.Application()
-    app.router.add_post("/hook", handle)
-    url = await serve(app)
+    url, received = await webhook_receiver(serve)
     await sdk.webhooks.create(
-        f"{url}/hook",
+        url,
         ["invitee_no_show.created", "invitee_no_show.deleted"],
         mock.organization_uri,
         "organization",

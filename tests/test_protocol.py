@@ -13,11 +13,11 @@ from helpers import BASE
 
 from calendly_async import RetryPolicy
 from calendly_async._decoding import Pagination, next_page_token
+from calendly_async._gate import RateLimitGate
 from calendly_async._identifiers import resource_uri, resource_uuid
 from calendly_async._params import format_time, parse_time, query, split_window
 from calendly_async._ratelimit import (
     RateLimit,
-    RateLimitGate,
     header_value,
     parse_rate_limit,
     retry_after_seconds,

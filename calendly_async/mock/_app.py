@@ -8,6 +8,8 @@ from . import (
     _oauth,
     _routes_communications,
     _routes_compliance,
+    _routes_contact_lists,
+    _routes_contacts,
     _routes_event_type_settings,
     _routes_event_type_write,
     _routes_event_types,
@@ -16,10 +18,13 @@ from . import (
     _routes_groups,
     _routes_invitees,
     _routes_locations,
+    _routes_meeting_recaps,
     _routes_no_shows,
+    _routes_notes,
     _routes_org,
     _routes_sample,
     _routes_scheduling,
+    _routes_teams,
     _routes_webhooks,
 )
 from ._context import CTX, MockContext
@@ -45,6 +50,11 @@ _TABLES = (
     _routes_locations.routes,
     _routes_communications.routes,
     _routes_invitees.routes,
+    _routes_teams.routes,
+    _routes_contacts.routes,
+    _routes_contact_lists.routes,
+    _routes_notes.routes,
+    _routes_meeting_recaps.routes,
     _oauth.routes,
 )
 

@@ -27,6 +27,7 @@ __all__ = [
     "USER_ONLY_EVENTS",
     "WEBHOOK_EVENTS",
     "notify_invitee",
+    "notify_payload",
     "notify_submission",
     "subscribers",
 ]
@@ -99,3 +100,12 @@ def notify_submission(ctx: MockContext, submission: RoutingFormSubmission) -> in
     """Deliver ``routing_form_submission.created`` to organization subscriptions."""
     payload = msgspec.to_builtins(submission)
     return _deliver(ctx, "routing_form_submission.created", payload, None)
+
+
+def notify_payload(
+    ctx: MockContext, event_name: str, payload: dict[str, Any], host_uuid: str | None
+) -> int:
+    """Deliver a ``contact.*`` or ``meeting_recap.*`` event with ``payload`` as built by
+    its route (the contact, or ``{created_at, event, recap}``); ``host_uuid`` is the
+    user it belongs to, for user and group subscriptions."""
+    return _deliver(ctx, event_name, payload, host_uuid)

@@ -31,6 +31,7 @@ from ..models.routing_forms import (
     SubmissionResult,
 )
 from ..models.users import User
+from ._seed_crm import seed_crm
 from ._seed_data import (
     COLORS,
     EVENT_TYPE_NAMES,
@@ -94,6 +95,7 @@ def build_store(base_url: str, config: SeedConfig) -> Store:
     seed_events(store, rng, config.events, config.invitees_per_event, start, config.days)
     _routing_forms(store, rng, start, max(3, config.events // 20))
     _activity_log(store, rng, start, config.days, max(40, 12 * config.users))
+    seed_crm(store, config.seed, start + timedelta(days=config.days // 2))
     store.touch()
     return store
 

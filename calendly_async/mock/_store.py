@@ -26,6 +26,7 @@ from ..models.scheduled_events import ScheduledEvent
 from ..models.scheduling import SchedulingLink, Share
 from ..models.users import User
 from ..models.webhooks import WebhookSubscription
+from ._crm import CrmState
 
 __all__ = ["Group", "Store", "new_uuid"]
 
@@ -95,6 +96,8 @@ class Store:
         self.scheduling_links: list[SchedulingLink] = []
         self.shares: list[Share] = []
         self.activity_log: dict[str, ActivityLogEntry] = {}
+        self.crm = CrmState()
+        """Teams, contacts, contact lists, notes and meeting recaps (``_crm``)."""
 
     # -- identifiers ----------------------------------------------------------------
 

@@ -15,6 +15,18 @@ from .availability import (
     BusyTimeEvent,
     UserBusyTime,
 )
+from .contact_lists import (
+    ContactList,
+    ContactListMembershipResult,
+)
+from .contacts import (
+    Contact,
+    ContactCustomField,
+    ContactEmail,
+    ContactPhoneNumber,
+    CustomFieldDefinition,
+    CustomFieldOption,
+)
 from .event_type_settings import (
     EventTypeAvailabilityRules,
     EventTypeAvailabilitySchedule,
@@ -45,8 +57,16 @@ from .invitees import (
 from .locations import (
     MeetingLocation,
 )
+from .meeting_recaps import (
+    MeetingRecap,
+    MeetingRecapAttendee,
+    MeetingRecapTranscript,
+)
 from .no_shows import (
     InviteeNoShow,
+)
+from .notes import (
+    Note,
 )
 from .organizations import (
     Organization,
@@ -77,6 +97,9 @@ from .scheduling import (
     Share,
     ShareOverride,
 )
+from .teams import (
+    Team,
+)
 from .users import (
     User,
 )
@@ -96,6 +119,14 @@ __all__ = [
     "BusyTimeEvent",
     "CalendarEvent",
     "Cancellation",
+    "Contact",
+    "ContactCustomField",
+    "ContactEmail",
+    "ContactList",
+    "ContactListMembershipResult",
+    "ContactPhoneNumber",
+    "CustomFieldDefinition",
+    "CustomFieldOption",
     "CustomQuestion",
     "EventGuest",
     "EventMembership",
@@ -114,8 +145,12 @@ __all__ = [
     "Location",
     "LocationConfiguration",
     "MeetingLocation",
+    "MeetingRecap",
+    "MeetingRecapAttendee",
+    "MeetingRecapTranscript",
     "Model",
     "NoShow",
+    "Note",
     "OneOffDateSetting",
     "OneOffSpot",
     "Organization",
@@ -134,6 +169,7 @@ __all__ = [
     "ShareOverride",
     "SubmissionAnswer",
     "SubmissionResult",
+    "Team",
     "Timestamp",
     "Tracking",
     "User",

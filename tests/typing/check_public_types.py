@@ -110,3 +110,19 @@ async def check_literal_parameters(client: Calendly) -> None:
     await client.shares.create("ET", period_type="moving", max_booking_time=30)
     await client.shares.create("ET", period_type="weekly")  # type: ignore[arg-type]
     await client.request("GET", "/users/me", response_type="xml")  # type: ignore[arg-type]
+
+
+def check_rate_limit_reporting() -> None:
+    from typing import Literal
+
+    from calendly_async import RateLimitWait, RequestStats
+
+    def show(wait: RateLimitWait) -> None:
+        assert_type(wait.seconds, float)
+        assert_type(wait.reason, Literal["budget_spent", "too_many_requests"])
+        assert_type(wait.url, str | None)
+
+    client = Calendly(token="t", on_rate_limit=show)
+    assert_type(client.stats, RequestStats)
+    assert_type(client.stats.rate_limit_wait_seconds, float)
+    assert_type(client.stats.rate_limited, int)
