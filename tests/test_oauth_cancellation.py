@@ -21,7 +21,7 @@ from aiohttp import web
 from conftest import Serve
 from helpers import fixture, page_body
 
-from calendly_async import Calendly, OAuth2, Token, TokenPersistenceError
+from calendly_async import Calendly, ClientClosedError, OAuth2, Token, TokenPersistenceError
 
 CLIENT_ID = "cancel-client"
 CLIENT_SECRET = "cancel_CLIENT_SECRET_9"
@@ -287,4 +287,23 @@ async def test_a_caller_still_waiting_sees_the_persistence_failure(
         ("on_token failed", refresh(1)),
         ("on_token", refresh(1)),
         ("me", access(1)),
+    ]
+
+
+async def test_an_oauth2_outlives_its_closed_client_and_serves_a_new_one(
+    serve: Serve, asyncio_errors: list[str]
+) -> None:
+    server, oauth, url = await start(serve, answer_after=0.0)
+    async with Calendly(oauth=oauth, base_url=url) as first:
+        await first.users.me()
+    with pytest.raises(ClientClosedError):
+        await first.users.me()
+    async with Calendly(oauth=oauth, base_url=url) as second:
+        assert (await second.users.me()).email == "user@example.com"
+    async with oauth:  # on its own: it opens (and closes) a session of its own
+        assert (await oauth.refresh()).refresh_token == refresh(2)
+    assert server.presented == [refresh(0), refresh(1)]
+    assert [e for e in server.api if e[0] == "on_token"] == [
+        ("on_token", refresh(1)),
+        ("on_token", refresh(2)),
     ]
