@@ -41,6 +41,7 @@ from ._retry import RetryPolicy, retry_delay, should_retry
 from ._urls import join_url, same_origin
 from .errors import (
     CalendlyError,
+    ClientClosedError,
     ConnectError,
     ConnectTimeout,
     DecodeError,
@@ -357,6 +358,7 @@ class Transport:
         self.last_response: Response | None = None
         self._session = session
         self._owns_session = session is None
+        self._shut = False
         self._parent: Transport | None = None
         self._sleep = sleep
         self._headers = {"User-Agent": _USER_AGENT, "Accept": "application/json"}
@@ -367,10 +369,15 @@ class Transport:
 
     @property
     def session(self) -> aiohttp.ClientSession:
-        """The aiohttp session, created on first use (a derived transport uses its parent's)."""
+        """The aiohttp session, created on first use (a derived transport uses its parent's).
+
+        Raises ``ClientClosedError`` once ``aclose`` ran (a closed transport never
+        opens a new session) or when the caller's session was closed.
+        """
         if self._parent is not None:
             return self._parent.session
-        if self._session is None or (self._session.closed and self._owns_session):
+        self.check_open()
+        if self._session is None:
             connector = aiohttp.TCPConnector(limit=self.max_connections)
             self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout)
             _disable_hidden_retry(self._session)
@@ -383,6 +390,28 @@ class Transport:
         if self._parent is not None:
             return self._parent.closed
         return self._session is None or self._session.closed
+
+    @property
+    def shut(self) -> bool:
+        """Whether ``shut_down`` or ``aclose`` ran: later requests raise ``ClientClosedError``."""
+        return (self._parent or self)._shut
+
+    def check_open(self) -> None:
+        """Raise ``ClientClosedError`` when no request may be sent any more."""
+        root = self._parent or self
+        if root._shut:
+            raise ClientClosedError(
+                "the client is closed (aclose() ran or its 'async with' block ended); "
+                "create a new Calendly client"
+            )
+        if root._session is not None and root._session.closed:
+            whose = "the client's" if root._owns_session else "the session= given to the client"
+            raise ClientClosedError(f"{whose} aiohttp session is closed")
+
+    def shut_down(self) -> None:
+        """Refuse every later request, without closing the session yet (see ``aclose``)."""
+        if self._parent is None:
+            self._shut = True
 
     def derive(
         self,
@@ -402,7 +431,11 @@ class Transport:
         return derived
 
     async def aclose(self) -> None:
-        """Close the session if this transport created it."""
+        """Refuse every later request and close the session if this transport created it.
+
+        A derived transport shares its parent's state: closing it does nothing.
+        """
+        self.shut_down()
         if self._session is not None and self._owns_session and not self._session.closed:
             await self._session.close()
 
@@ -478,12 +511,15 @@ class Transport:
         return response
 
     async def _send_authorized(self, call: _Call) -> Response:
+        # Checked on every attempt, before the credential may start an OAuth refresh.
+        self.check_open()
         token = await self.auth.access_token() if call.authenticate and self.auth else None
         response = await self._send_once(call, token)
         if (
             response.status == 401
             and token is not None
             and self.auth is not None
+            and not self.shut  # closing: no new refresh may start
             and await self.auth.on_unauthorized(token)
         ):
             token = await self.auth.access_token()

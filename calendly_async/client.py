@@ -112,6 +112,8 @@ class Calendly:
         logged and ignored). The same waits are logged at INFO.
     """
 
+    _is_view = False
+
     def __init__(
         self,
         token: str | None = None,
@@ -198,6 +200,7 @@ class Calendly:
             await client.with_options(retry=unsafe).webhooks.create(...)
         """
         view = copy.copy(self)
+        view._is_view = True
         view._transport = self._transport.derive(retry=retry, timeout=timeout)
         view._mount()
         return view
@@ -208,6 +211,7 @@ class Calendly:
         return self._transport.base_url
 
     async def __aenter__(self) -> Calendly:
+        # Raises ClientClosedError for a closed client: it is not reopened.
         session = self._transport.session
         if self.oauth is not None:
             self.oauth.attach_session(session)
@@ -222,10 +226,19 @@ class Calendly:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool (if the client created it)."""
-        await self._transport.aclose()
+        """Close the client for good: later calls raise ``ClientClosedError``.
+
+        An OAuth refresh already in flight is finished (and its token handed to
+        ``on_token``) first, since Calendly has already rotated the refresh token;
+        then the connection pool is closed (if the client created it). Closing a
+        ``with_options()`` view does nothing: the view shares its client's state.
+        """
+        if self._is_view:
+            return
+        self._transport.shut_down()
         if self.oauth is not None:
             await self.oauth.aclose()
+        await self._transport.aclose()
 
     def __del__(self) -> None:
         transport = getattr(self, "_transport", None)
