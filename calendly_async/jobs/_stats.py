@@ -1,0 +1,137 @@
+"""What an export reports: live progress, the final summary, and the client's counters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..client import Calendly
+
+__all__ = ["ClientCounters", "ExportProgress", "ExportSummary", "Tally", "client_counters"]
+
+
+@dataclass(frozen=True, slots=True)
+class ClientCounters:
+    """Requests, retries, 429s and rate-limit waiting of a client so far."""
+
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    rate_limit_wait: float = 0.0
+
+    def since(self, start: ClientCounters) -> ClientCounters:
+        """The difference from an earlier reading."""
+        return ClientCounters(
+            requests=self.requests - start.requests,
+            retries=self.retries - start.retries,
+            rate_limited=self.rate_limited - start.rate_limited,
+            rate_limit_wait=self.rate_limit_wait - start.rate_limit_wait,
+        )
+
+
+@dataclass(slots=True)
+class Tally:
+    """What the export itself observes (pages fetched, failures it retried)."""
+
+    pages: int = 0
+    failed: int = 0
+    rate_limited: int = 0
+    window_retries: int = 0
+    stale_restarts: int = 0
+
+
+# --- ADAPTER: re-wire to the client's own counters once they land -----------------------
+def client_counters(client: Calendly, tally: Tally) -> ClientCounters:
+    """The counters the summary and progress need, read in ONE place.
+
+    Uses ``client.stats`` when the client has one (requests sent, retries, 429s,
+    rate-limit wait seconds; names tried: ``requests``/``retries``/``rate_limited``
+    or ``responses_429``/``rate_limit_wait``). Until then it falls back to what
+    the export observes itself: every page fetched and every failure that reached
+    it counts as a request, window retries and stale-token restarts as retries,
+    429s that reached it as 429s, and no wait time.
+    """
+    stats: Any = getattr(client, "stats", None)
+    if stats is not None:
+        return ClientCounters(
+            requests=int(_first(stats, "requests", "requests_sent")),
+            retries=int(_first(stats, "retries")),
+            rate_limited=int(_first(stats, "rate_limited", "responses_429", "throttled")),
+            rate_limit_wait=float(_first(stats, "rate_limit_wait", "rate_limit_wait_seconds")),
+        )
+    return ClientCounters(
+        requests=tally.pages + tally.failed,
+        retries=tally.window_retries + tally.stale_restarts,
+        rate_limited=tally.rate_limited,
+    )
+
+
+def _first(stats: Any, *names: str) -> float:
+    for name in names:
+        value = getattr(stats, name, None)
+        if isinstance(value, int | float):
+            return value
+    return 0
+
+
+# -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExportProgress:
+    """A snapshot passed to the progress callback.
+
+    ``rate_limit_remaining``/``rate_limit_reset`` are the latest
+    ``X-RateLimit-*`` headers (``None`` before the first response).
+    """
+
+    windows_done: int
+    windows_total: int
+    events: int
+    invitees: int
+    requests: int
+    retries: int
+    rate_limited: int
+    rate_limit_wait: float
+    elapsed: float
+    rate_limit_remaining: int | None = None
+    rate_limit_reset: float | None = None
+    rate_limit_budget: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSummary:
+    """What an export did.
+
+    Attributes
+    ----------
+    counts:
+        Records written per table (``scheduled_events``, ``invitees``, ...).
+    requests, retries, rate_limited, rate_limit_wait:
+        HTTP requests sent, retries, 429 answers, seconds spent waiting for the
+        rate limit (this run only).
+    window_retries, stale_restarts:
+        Windows retried after failures beyond the per-request retries, and
+        listings restarted after a stale page token.
+    duration:
+        Wall-clock seconds.
+    paths:
+        Every file written.
+    resumed:
+        Whether this run continued an unfinished export.
+    peak_items_held:
+        The most fetched records waiting to be committed at once.
+    """
+
+    counts: dict[str, int]
+    requests: int
+    retries: int
+    rate_limited: int
+    rate_limit_wait: float
+    window_retries: int
+    stale_restarts: int
+    duration: float
+    paths: list[Path] = field(default_factory=list)
+    resumed: bool = False
+    peak_items_held: int = 0
