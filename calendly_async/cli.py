@@ -33,6 +33,7 @@ from typing import Any
 
 import msgspec
 
+from ._cli_export import add_export_command
 from .client import DEFAULT_BASE_URL, Calendly
 from .errors import APIError, CalendlyError, InvalidInputError, TransportError
 
@@ -266,6 +267,7 @@ def _parser() -> argparse.ArgumentParser:
     mock.set_defaults(run=None)
 
     _add_webhook_commands(commands)
+    add_export_command(commands)
     return parser
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -153,15 +154,21 @@ class FileCheckpointStore:
     def save(self, checkpoint: Checkpoint) -> None:
         """Write the checkpoint to a temporary file, fsync it, and move it into place."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        with open(temporary, "wb") as handle:
-            handle.write(msgspec.json.encode(checkpoint.to_json()))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, self.path)
+        descriptor, name = tempfile.mkstemp(
+            prefix=self.path.name, suffix=".tmp", dir=self.path.parent
+        )
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(msgspec.json.encode(checkpoint.to_json()))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(name, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name)
+            raise
 
     def remove(self) -> None:
-        """Delete the checkpoint (and a leftover temporary file)."""
-        for path in (self.path, self.path.with_name(self.path.name + ".tmp")):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+        """Delete the checkpoint."""
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()

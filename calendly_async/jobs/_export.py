@@ -52,6 +52,9 @@ WORK_DIR = ".calendly-export"
 
 MAIN_TABLES = ("scheduled_events", "invitees")
 
+PROGRESS_INTERVAL = 0.1
+"""Seconds between two progress callbacks (one more comes at the end of the work)."""
+
 ProgressCallback = Callable[[ExportProgress], None]
 
 
@@ -261,11 +264,15 @@ class _Run:
         self.peak_held = 0
         self._dirty = asyncio.Event()
         self._base_invitees = 0
+        self._reported = -PROGRESS_INTERVAL
+        self._stopping = False
 
     def changed(self) -> None:
-        """Something finished: save the checkpoint soon and report progress."""
+        """Something finished: save the checkpoint soon and report progress (10 per second)."""
         self._dirty.set()
-        if self.on_progress is not None:
+        now = time.monotonic()
+        if self.on_progress is not None and now - self._reported >= PROGRESS_INTERVAL:
+            self._reported = now
             self.on_progress(self.progress())
 
     def progress(self) -> ExportProgress:
@@ -282,21 +289,34 @@ class _Run:
             rate_limited=counters.rate_limited,
             rate_limit_wait=counters.rate_limit_wait,
             elapsed=time.monotonic() - self.started,
+            fraction=self._fraction(),
             rate_limit_remaining=limit.remaining if limit else None,
             rate_limit_reset=limit.reset if limit else None,
             rate_limit_budget=limit.limit if limit else None,
         )
 
+    def _fraction(self) -> float:
+        """Share of the range done: finished windows count 1, others by their cursor."""
+        windows = self.checkpoint.plan.windows
+        if not windows:
+            return 1.0
+        total = 0.0
+        for window, state in zip(windows, self.checkpoint.windows, strict=True):
+            if state.done:
+                total += 1.0
+            elif state.cursor is not None:
+                start, end = parse_time(window.start), parse_time(window.end)
+                total += (parse_time(state.cursor) - start) / (end - start)
+        return total / len(windows)
+
     async def _keep_checkpoint(self) -> None:
         """Save the checkpoint whenever it changed (one save at a time, latest state)."""
-        while True:
+        while not self._stopping:
             await self._dirty.wait()
             self._dirty.clear()
             await asyncio.to_thread(self.store.save, _snapshot(self.checkpoint))
 
-    async def work(
-        self, backoff: _Backoff, sleep: Callable[[float], Awaitable[None]]
-    ) -> None:
+    async def work(self, backoff: _Backoff, sleep: Callable[[float], Awaitable[None]]) -> None:
         """Run every unfinished window and extra; the checkpoint follows each event."""
         from ._writer import BatchWriter
 
@@ -326,10 +346,15 @@ class _Run:
         finally:
             await writer.aclose()
             self.peak_held = writer.peak_held
-            keeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            # Let a save in progress finish (never cancel a thread mid-write), then
+            # save the final state once more.
+            self._stopping = True
+            self._dirty.set()
+            with contextlib.suppress(Exception):
                 await keeper
             await asyncio.to_thread(self.store.save, _snapshot(self.checkpoint))
+            if self.on_progress is not None:
+                self.on_progress(self.progress())
 
     async def _extra(self, name: Include) -> None:
         await copy_extra(self.worker, self.checkpoint.plan.scope, name)
@@ -485,4 +510,3 @@ def _check_same_plan(
         raise InvalidInputError(
             f"--resume continues an export including {','.join(plan.includes) or 'nothing'}"
         )
-

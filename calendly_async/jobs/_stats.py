@@ -8,7 +8,14 @@ from typing import Any
 
 from ..client import Calendly
 
-__all__ = ["ClientCounters", "ExportProgress", "ExportSummary", "Tally", "client_counters"]
+__all__ = [
+    "ClientCounters",
+    "ExportProgress",
+    "ExportSummary",
+    "Tally",
+    "client_counters",
+    "eta_seconds",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +102,8 @@ class ExportProgress:
     rate_limited: int
     rate_limit_wait: float
     elapsed: float
+    fraction: float = 0.0
+    """Share of the start-time range finished (0..1), from the windows' cursors."""
     rate_limit_remaining: int | None = None
     rate_limit_reset: float | None = None
     rate_limit_budget: int | None = None
@@ -135,3 +144,25 @@ class ExportSummary:
     paths: list[Path] = field(default_factory=list)
     resumed: bool = False
     peak_items_held: int = 0
+
+
+def eta_seconds(progress: ExportProgress) -> float | None:
+    """Seconds left, estimated from the share done so far; ``None`` before any progress.
+
+    While the rate-limit budget is spent (``X-RateLimit-Remaining`` 0), the
+    remaining requests are paced by the budget (Calendly rule, reference §4:
+    ``X-RateLimit-Limit`` requests per minute) plus the current wait.
+    """
+    if progress.fraction <= 0:
+        return None
+    if progress.fraction >= 1:
+        return 0.0
+    left = (1 - progress.fraction) / progress.fraction
+    by_pace = progress.elapsed * left
+    if progress.rate_limit_remaining == 0 and progress.rate_limit_budget:
+        requests_left = progress.requests * left
+        by_budget = requests_left / (progress.rate_limit_budget / 60) + (
+            progress.rate_limit_reset or 0.0
+        )
+        return max(by_pace, by_budget)
+    return by_pace

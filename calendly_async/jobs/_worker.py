@@ -142,10 +142,7 @@ class WindowWorker:
                     if not state.finished(event.start_time, event.uri)
                 ]
                 await self._write(
-                    [
-                        StagedRecord("scheduled_events", e.uri, _event_key(e), raw)
-                        for e, raw in todo
-                    ]
+                    [StagedRecord("scheduled_events", e.uri, _event_key(e), raw) for e, raw in todo]
                 )
                 await self._finish_in_order([event for event, _ in todo], state)
 
@@ -180,11 +177,12 @@ class WindowWorker:
         """Every invitee of ``event`` (all statuses: no ``status`` filter is sent)."""
         key = _event_key(event)
         async with self._fanout:
-            self.invitees += await self.copy_listing(
+            written = await self.copy_listing(
                 lambda: self.client.invitees.list(event.uri, count=PAGE_SIZE),
                 "invitees",
                 lambda invitee: _invitee_key(key, invitee),
             )
+        self.invitees += written
 
     async def copy_listing(
         self,
@@ -205,8 +203,9 @@ class WindowWorker:
             try:
                 async with contextlib.aclosing(self._pages(make())) as pages:
                     async for page in pages:
-                        fresh = [(item, raw) for item, raw in raw_items(page)
-                                 if item.uri not in written]
+                        fresh = [
+                            (item, raw) for item, raw in raw_items(page) if item.uri not in written
+                        ]
                         await self._write(
                             [StagedRecord(table, item.uri, key(item), raw) for item, raw in fresh]
                         )
@@ -246,4 +245,3 @@ def _event_key(event: ScheduledEvent) -> str:
 def _invitee_key(event_key: str, invitee: Invitee) -> str:
     """Invitees follow their event's order, then their own ``created_at``."""
     return f"{event_key}|{_sort_time(invitee.created_at)}|{invitee.uri}"
-
