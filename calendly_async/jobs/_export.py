@@ -174,6 +174,8 @@ async def export(
         raise InvalidInputError(f"{directory} is not a directory")
     if "routing_forms" in includes and organization is None and user is not None:
         raise InvalidInputError("include routing_forms needs an organization")
+    _check_range(since, until)
+    _check_scope(client, organization, user)
     work = directory / WORK_DIR
     store = checkpoint_store or FileCheckpointStore(work / "checkpoint.json")
     staging = Staging(work / "staging.sqlite")
@@ -425,6 +427,24 @@ def _assemble(staging: Staging, sinks: Sequence[Sink], tables: Sequence[str]) ->
     return paths
 
 
+def _check_range(since: TimeArg | None, until: TimeArg | None) -> None:
+    """Refuse naive or unparsable times and an empty range before any request."""
+    first = parse_time(since, what="since") if since is not None else None
+    last = parse_time(until, what="until") if until is not None else None
+    if first is not None and last is not None and last <= first:
+        raise InvalidInputError(
+            f"until {format_time(last)} must be after since {format_time(first)}"
+        )
+
+
+def _check_scope(client: Calendly, organization: str | None, user: str | None) -> None:
+    """Refuse a malformed organization or user before any request."""
+    if organization:
+        resource_uri(organization, "organizations", client.base_url)
+    if user:
+        resource_uri(user, "users", client.base_url)
+
+
 async def _resolve_scope(client: Calendly, organization: str | None, user: str | None) -> Scope:
     """Full URIs; neither given: the current user's organization (``GET /users/me``)."""
     base = client.base_url
@@ -444,8 +464,6 @@ async def _resolve_range(
     """``[since, until)`` as Calendly strings; a missing end comes from the data itself."""
     first = format_time(since, what="since") if since is not None else None
     last = format_time(until, what="until") if until is not None else None
-    if first is not None and last is not None and parse_time(last) <= parse_time(first):
-        raise InvalidInputError(f"until {last} must be after since {first}")
     if first is None:
         found = await _edge_start(client, scope, "start_time:asc", None, last)
         first = found or last or format_time(datetime.now(UTC))
