@@ -35,9 +35,11 @@ TINY = replace(
     runs=2,
     decode_repeats=2,
     decode_min_seconds=0.0,
+    export_events=30,
+    export_budget=10,
 )
 
-BENCHMARKS = ["decode", "paginate", "fanout", "fanout_latency"]
+BENCHMARKS = ["decode", "paginate", "fanout", "fanout_latency", "export", "export_rate_limited"]
 VARIANTS = {
     "decode": {
         "msgspec.json.decode -> dicts",
@@ -60,6 +62,14 @@ VARIANTS = {
     },
 }
 VARIANTS["fanout_latency"] = VARIANTS["fanout"]
+VARIANTS["export"] = {
+    "raw aiohttp + msgspec, sequential (no files)",
+    "calendly_async jobs.export, defaults, 3 formats",
+}
+VARIANTS["export_rate_limited"] = {
+    "floor: requests / budget",
+    "calendly_async jobs.export, defaults",
+}
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +134,9 @@ def test_sdk_and_raw_paths_did_the_same_work(cli_run: tuple[str, dict[str, Any]]
     (slots,) = counts["fanout"]
     assert slots > 0
     assert counts["fanout_latency"] == {slots}
+    (records,) = counts["export"]
+    assert records > TINY.export_events  # every event and its invitee
+    assert counts["export_rate_limited"] == {records}
 
 
 def test_optional_rows_are_measured_when_installed_else_skipped_with_a_reason(
