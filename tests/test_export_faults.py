@@ -51,9 +51,7 @@ def _assert_exact(directory: Path, events: dict[str, Any], invitees: dict[str, A
 
 
 async def test_ten_percent_faults_give_exact_data(tmp_path: Path) -> None:
-    faults = Faults(
-        error_rate=0.04, drop_rate=0.02, truncate_rate=0.02, stale_page_token_rate=0.1
-    )
+    faults = Faults(error_rate=0.04, drop_rate=0.02, truncate_rate=0.02, stale_page_token_rate=0.1)
     # Two dense windows, so the events listings really have page tokens to go stale.
     mock = MockCalendly(seed=5, events=400, invitees_per_event=2, start=START, days=2, **BIG)
     requests = Requests().install(mock)
@@ -166,7 +164,9 @@ def test_stale_page_token_recognised_by_its_detail() -> None:
     detail = ErrorDetail(parameter="page_token", message="page_token is invalid")
     stale = BadRequestError(status=400, title="Invalid Argument", message="x", details=[detail])
     other = BadRequestError(
-        status=400, title="Invalid Argument", message="x",
+        status=400,
+        title="Invalid Argument",
+        message="x",
         details=[ErrorDetail(parameter="count", message="bad")],
     )
     assert is_stale_page_token(stale)

@@ -100,7 +100,7 @@ async def test_items_in_memory_are_bounded(tmp_path: Path) -> None:
     # Fetched and not yet committed: one events page per lane, one invitee page per
     # listing in flight -- never the export's 3,600 records.
     assert 0 < summary.peak_items_held <= 100 * lanes + per_event * concurrency
-    assert not list(tmp_path.glob("*.ndjson"))  # only the given sink was written
+    assert not list(tmp_path.glob("*.ndjson"))  # noqa: ASYNC240 - only the given sink wrote
 
 
 def test_eta_from_pace_and_from_budget_while_rate_limited() -> None:
@@ -111,7 +111,10 @@ def test_eta_from_pace_and_from_budget_while_rate_limited() -> None:
     assert eta_seconds(ExportProgress(**base, fraction=0.0)) is None  # type: ignore[arg-type]
     assert eta_seconds(ExportProgress(**base, fraction=0.25)) == pytest.approx(30.0)  # type: ignore[arg-type]
     limited = ExportProgress(
-        **base, fraction=0.25, rate_limit_remaining=0, rate_limit_reset=20.0,  # type: ignore[arg-type]
+        **base,
+        fraction=0.25,
+        rate_limit_remaining=0,
+        rate_limit_reset=20.0,  # type: ignore[arg-type]
         rate_limit_budget=60,
     )
     # 300 requests left at 60 a minute, plus the 20 s wait in progress.
