@@ -42,7 +42,7 @@ from calendly_async.mock import Faults, MockCalendly
 
 from ._measure import AsyncVariant, Row, compare, measure_async
 
-__all__ = ["export_rate_limited_rows", "export_rows", "peak_rss_mb", "raw_export"]
+__all__ = ["VirtualClock", "export_rate_limited_rows", "export_rows", "peak_rss_mb", "raw_export"]
 
 START = datetime(2030, 1, 1, tzinfo=UTC)
 """A fixed start, so every run exports identical data."""
@@ -103,7 +103,7 @@ async def export_rows(*, events: int, latency_ms: float, runs: int, seed: int = 
     return compare("export", measured, f"mock adds {latency_ms:g} ms per answer")
 
 
-class _VirtualClock:
+class VirtualClock:
     """A clock shared by client and mock; a sleep moves time to its deadline."""
 
     def __init__(self) -> None:
@@ -120,7 +120,7 @@ class _VirtualClock:
 
 async def _rate_limited_once(events: int, budget: int, seed: int) -> tuple[float, int, int, int]:
     """One export on a virtual clock: (virtual seconds, records, requests, 429s)."""
-    clock = _VirtualClock()
+    clock = VirtualClock()
     counts = {"requests": 0, "429": 0}
     mock = MockCalendly(
         seed=seed, events=events, invitees_per_event=1, start=START, days=30,

@@ -4,7 +4,7 @@ from its start, without duplicates."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,12 @@ from calendly_async.mock import Faults, MockCalendly
 START = datetime(2030, 1, 1, tzinfo=UTC)
 BIG: dict[str, Any] = {"rate_limit": 1_000_000}
 """No rate limit in the way of these tests (the plain listing is sequential)."""
+
+
+def _range(mock: MockCalendly, *, days: int) -> dict[str, str]:
+    """Scope and range given explicitly: no request before the windows start."""
+    until = (START + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"organization": mock.organization_uri, "since": "2030-01-01T00:00:00Z", "until": until}
 
 
 class NoWait:
@@ -65,14 +71,7 @@ async def test_ten_percent_faults_give_exact_data(tmp_path: Path) -> None:
         wait = NoWait()
         async with client_for(mock) as client:
             summary = await export(
-                client,
-                tmp_path,
-                organization=mock.organization_uri,
-                since="2030-01-01T00:00:00Z",
-                until="2030-01-03T00:00:00Z",
-                concurrency=8,
-                windows=2,
-                sleep=wait,
+                client, tmp_path, **_range(mock, days=2), concurrency=8, windows=2, sleep=wait
             )
     _assert_exact(tmp_path, events, invitees)
     assert summary.counts == {"scheduled_events": 400, "invitees": 800}
@@ -97,13 +96,7 @@ async def test_a_window_failing_beyond_request_retries_is_retried(tmp_path: Path
 
         async with client_for(mock) as client:
             summary = await export(
-                client,
-                tmp_path,
-                organization=mock.organization_uri,
-                since="2030-01-01T00:00:00Z",
-                until="2030-01-11T00:00:00Z",
-                concurrency=4,
-                sleep=heal_later,
+                client, tmp_path, **_range(mock, days=10), concurrency=4, sleep=heal_later
             )
     _assert_exact(tmp_path, events, invitees)
     assert summary.window_retries >= 2
@@ -117,13 +110,7 @@ async def test_a_window_failing_for_good_raises_and_keeps_the_checkpoint(
     async with mock, client_for(mock) as client:
         with pytest.raises(ServerError):
             await export(
-                client,
-                tmp_path,
-                organization=mock.organization_uri,
-                since="2030-01-01T00:00:00Z",
-                until="2030-01-11T00:00:00Z",
-                window_attempts=2,
-                sleep=NoWait(),
+                client, tmp_path, **_range(mock, days=10), window_attempts=2, sleep=NoWait()
             )
     assert (tmp_path / ".calendly-export" / "checkpoint.json").exists()
     assert not (tmp_path / "scheduled_events.ndjson").exists()

@@ -3,7 +3,6 @@ requests / budget; memory holds a bounded number of records, whatever the total.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,27 +10,12 @@ from pathlib import Path
 import pytest
 from export_support import Requests, client_for
 
+from benchmarks._export import VirtualClock
 from calendly_async.jobs import ExportProgress, Record, Table, export
 from calendly_async.jobs._stats import eta_seconds
 from calendly_async.mock import MockCalendly
 
 START = datetime(2030, 1, 1, tzinfo=UTC)
-
-
-class SharedClock:
-    """One fake clock for client and mock where concurrent sleeps overlap: a sleep
-    moves time to its own deadline, not by its length on top of the others'."""
-
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        deadline = self.now + seconds
-        await asyncio.sleep(0)
-        self.now = max(self.now, deadline)
 
 
 @pytest.mark.xfail(
@@ -40,7 +24,7 @@ class SharedClock:
     "budget reset meets a burst of in-flight requests answered 429",
 )
 async def test_rate_limited_run_has_few_429s(tmp_path: Path) -> None:
-    clock = SharedClock()
+    clock = VirtualClock()  # shared by client and mock; concurrent sleeps overlap
     budget = 30  # requests per minute
     mock = MockCalendly(
         seed=21, events=60, invitees_per_event=1, start=START, days=10, rate_limit=budget,

@@ -11,8 +11,11 @@ needs ``form``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import InvalidInputError
 from ..models.routing_forms import RoutingForm
+from ..pagination import Paginator
 from ._plan import Include, Scope
 from ._worker import PAGE_SIZE, WindowWorker
 
@@ -42,22 +45,18 @@ async def copy_extra(worker: WindowWorker, client_scope: Scope, name: Include) -
     """Stage every record of one extra."""
     client = worker.client
     org, user = client_scope.organization, client_scope.user
-    if name == "event_types":
-        await worker.copy_listing(
-            lambda: client.event_types.list(
-                organization=org, user=None if org else user, count=PAGE_SIZE
-            ),
-            "event_types",
-            _key,
-        )
-    elif name == "memberships":
-        await worker.copy_listing(
-            lambda: client.organization_memberships.list(
-                organization=org, user=None if org else user, count=PAGE_SIZE
-            ),
-            "organization_memberships",
-            _key,
-        )
+    if name in ("event_types", "memberships"):
+        # Calendly rule: one of organization or user (the organization when both).
+        member = None if org else user
+
+        def listing() -> Paginator[Any]:
+            if name == "event_types":
+                return client.event_types.list(organization=org, user=member, count=PAGE_SIZE)
+            return client.organization_memberships.list(
+                organization=org, user=member, count=PAGE_SIZE
+            )
+
+        await worker.copy_listing(listing, EXTRA_TABLES[name][0], _key)
     else:
         assert org is not None  # check_extras
         forms: list[str] = []
