@@ -9,6 +9,7 @@ import os
 import signal
 import sqlite3
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,19 @@ from export_support import (
     ndjson,
     output_bytes,
     plain_listing,
+    sqlite_records,
 )
 
 from calendly_async import cli
 from calendly_async.errors import InvalidInputError
-from calendly_async.jobs import ExportProgress, UnfinishedExportError, export
+from calendly_async.jobs import (
+    ExportProgress,
+    NdjsonSink,
+    Record,
+    Table,
+    UnfinishedExportError,
+    export,
+)
 from calendly_async.mock import Faults, MockCalendly
 
 START = datetime(2030, 1, 1, tzinfo=UTC)
@@ -233,3 +242,48 @@ async def test_rerun_on_finished_dir_refreshes(tmp_path: Path) -> None:
     assert invitees
     assert all(r["status"] == "canceled" for r in invitees)
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+class FailingSink:
+    """A sink that fails half-way through the first table (a crash while assembling)."""
+
+    def begin(self, table: Table) -> None:
+        pass
+
+    def write(self, table: Table, records: Sequence[Record]) -> None:
+        raise OSError("disk full")
+
+    def commit(self) -> list[Path]:
+        raise AssertionError("never reached")
+
+    def abort(self) -> None:
+        pass
+
+
+async def test_a_failed_refresh_leaves_the_previous_files_whole(tmp_path: Path) -> None:
+    mock = MockCalendly(seed=15, events=50, start=START, days=10)
+    async with mock, client_for(mock) as client:
+        await export(client, tmp_path, formats="ndjson,csv")
+        before = output_bytes(tmp_path)
+        with pytest.raises(OSError, match="disk full"):
+            await export(client, tmp_path, sinks=[NdjsonSink(tmp_path), FailingSink()])
+        assert output_bytes(tmp_path) == before
+        assert not list(tmp_path.glob(".*.tmp"))  # noqa: ASYNC240 - the aborted temp files
+        # Staging survived: the unfinished export resumes without fetching anything again.
+        summary = await export(client, tmp_path, resume=True, formats="ndjson,csv")
+    assert summary.resumed
+    assert summary.requests == 0
+    assert output_bytes(tmp_path) == before
+
+
+async def test_an_empty_range_writes_empty_tables(tmp_path: Path) -> None:
+    mock = MockCalendly(seed=16, events=20, start=START, days=5)
+    async with mock, client_for(mock) as client:
+        summary = await export(
+            client, tmp_path, since="2031-01-01T00:00:00Z", formats="csv,ndjson,sqlite"
+        )
+    assert summary.counts == {"scheduled_events": 0, "invitees": 0}
+    assert (tmp_path / "scheduled_events.ndjson").read_bytes() == b""
+    assert csv_rows(tmp_path, "invitees") == []
+    assert (tmp_path / "invitees.csv").read_text().startswith("uri,event,")
+    assert sqlite_records(tmp_path, "scheduled_events") == {}
