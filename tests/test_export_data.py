@@ -130,6 +130,8 @@ async def test_bad_arguments_refused_before_any_request(tmp_path: Path) -> None:
             {"formats": "ndjson,xml"},
             {"include": "webhooks"},
             {"concurrency": 0},
+            {"windows": 0},
+            {"window_attempts": 0},
             {"since": "2030-01-01"},  # naive
             {"since": "2030-02-01T00:00:00Z", "until": "2030-01-01T00:00:00Z"},
             {"organization": None, "user": "USER", "include": "routing_forms"},

@@ -172,6 +172,9 @@ async def export(
         raise InvalidInputError(f"concurrency must be a positive integer, not {concurrency!r}")
     lanes = max(1, concurrency // 4)
     window_count = windows if windows is not None else 4 * lanes
+    for name, value in (("windows", window_count), ("window_attempts", window_attempts)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidInputError(f"{name} must be a positive integer, not {value!r}")
     directory = Path(out)
     if await asyncio.to_thread(lambda: directory.exists() and not directory.is_dir()):
         raise InvalidInputError(f"{directory} is not a directory")
