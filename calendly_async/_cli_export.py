@@ -16,6 +16,7 @@ end. An unfinished ``--out`` without ``--resume`` is refused with exit code 2.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from typing import Any, TextIO
@@ -133,24 +134,23 @@ class _PlainDisplay:
 
 
 class _RichDisplay:
-    """A live ``rich`` status line (the ``cli`` extra)."""
+    """A live ``rich`` status line (the ``cli`` extra; imported only when installed)."""
 
     def __init__(self, stream: TextIO) -> None:
-        from rich.console import Console
-        from rich.live import Live
-
-        self._live: Any = Live(
+        # Imported by name: rich is optional, so type checkers need not have it.
+        self._console: Any = importlib.import_module("rich.console")
+        self._text: Any = importlib.import_module("rich.text")
+        live: Any = importlib.import_module("rich.live")
+        self._live: Any = live.Live(
             "starting export...",
-            console=Console(file=stream),
+            console=self._console.Console(file=stream),
             refresh_per_second=8,
             transient=False,
         )
         self._live.start()
 
     def update(self, progress: ExportProgress) -> None:
-        from rich.text import Text
-
-        self._live.update(Text(format_progress(progress)))
+        self._live.update(self._text.Text(format_progress(progress)))
 
     def close(self) -> None:
         self._live.stop()
