@@ -93,12 +93,20 @@ def _cli_args(mock: MockCalendly, out: Path, *extra: str) -> list[str]:
     ]  # fmt: skip
 
 
-async def test_kill_9_then_resume_dense_org(tmp_path: Path) -> None:
-    """A hundred events a day; the subprocess is killed with SIGKILL mid-way."""
+@pytest.mark.parametrize(
+    ("events", "per_event"),
+    [
+        pytest.param(1000, 1, id="dense: 100 events a day"),
+        pytest.param(250, 4, id="sparser: 25 events a day, 4 invitees each"),
+    ],
+)
+async def test_kill_9_then_resume(tmp_path: Path, events: int, per_event: int) -> None:
+    """The subprocess is killed with SIGKILL a third of the way through, then resumed."""
     mock = MockCalendly(
-        seed=11, events=1000, invitees_per_event=1, start=START, days=10,
+        seed=11, events=events, invitees_per_event=per_event, start=START, days=10,
         rate_limit=1_000_000,
     )  # fmt: skip
+    third = events // 3
     requests = Requests().install(mock)
     async with mock:
         baseline = tmp_path / "baseline"
@@ -116,14 +124,14 @@ async def test_kill_9_then_resume_dense_org(tmp_path: Path) -> None:
         process = await asyncio.create_subprocess_exec(
             *command, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
         )
-        while _checkpoint_events(out) < 300 and process.returncode is None:  # noqa: ASYNC110
+        while _checkpoint_events(out) < third and process.returncode is None:  # noqa: ASYNC110
             await asyncio.sleep(0.005)  # polls a file another process writes
         assert process.returncode is None, "the export finished before it could be killed"
         process.send_signal(signal.SIGKILL)
         await process.wait()
         assert process.returncode == -signal.SIGKILL
         done_when_killed = _checkpoint_events(out)
-        assert 300 <= done_when_killed < 1000
+        assert third <= done_when_killed < events
         for name in OUTPUTS:  # nothing half-written: no final file exists yet
             assert not (out / name).exists()
 
@@ -141,7 +149,8 @@ async def test_kill_9_then_resume_dense_org(tmp_path: Path) -> None:
 
     assert output_bytes(out) == output_bytes(baseline)
     assert _sqlite_all(out) == _sqlite_all(baseline)
-    assert len(ndjson(out, "scheduled_events")) == 1000
+    assert len(ndjson(out, "scheduled_events")) == events
+    assert len(ndjson(out, "invitees")) == events * per_event
     ratio = killed_and_resumed / uninterrupted
     print(f"requests: uninterrupted {uninterrupted}, killed+resumed {killed_and_resumed}, "
           f"ratio {ratio:.3f}, {done_when_killed} events done at the kill")  # fmt: skip

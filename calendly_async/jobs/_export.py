@@ -192,14 +192,15 @@ async def export(
             f"{directory} holds an unfinished export: rerun with --resume (resume=True) to "
             f"continue it, or delete {directory} (or choose another --out) to start over"
         )
-    before = client_counters(client, Tally())
+    tally = Tally()
+    before = client_counters(client, tally)
     if previous is not None and resuming:
         checkpoint = previous
         _check_same_plan(client, checkpoint.plan, organization, user, since, until, includes)
     else:
-        scope = await _resolve_scope(client, organization, user)
+        scope = await _resolve_scope(client, organization, user, tally)
         check_extras(includes, scope)
-        first, last = await _resolve_range(client, scope, since, until)
+        first, last = await _resolve_range(client, scope, since, until, tally)
         plan = Plan(
             scope=scope,
             since=first,
@@ -213,7 +214,7 @@ async def export(
         await asyncio.to_thread(store.save, checkpoint)
     await asyncio.to_thread(staging.open)
     try:
-        run = _Run(client, checkpoint, store, staging, concurrency, lanes, on_progress, started)
+        run = _Run(client, checkpoint, store, staging, concurrency, lanes, on_progress, tally)
         await run.work(_Backoff(window_attempts, window_backoff, 30.0), sleep)
         extras = [t for name in checkpoint.plan.includes for t in EXTRA_TABLES[name]]
         tables = [*MAIN_TABLES, *extras]
@@ -258,7 +259,7 @@ class _Run:
         concurrency: int,
         lanes: int,
         on_progress: ProgressCallback | None,
-        started: float,
+        tally: Tally,
     ) -> None:
         self.client = client
         self.checkpoint = checkpoint
@@ -267,8 +268,8 @@ class _Run:
         self.concurrency = concurrency
         self.lanes = lanes
         self.on_progress = on_progress
-        self.started = started
-        self.tally = Tally()
+        self.started = time.monotonic()
+        self.tally = tally
         self.peak_held = 0
         self._dirty = asyncio.Event()
         self._base_invitees = 0
@@ -455,12 +456,15 @@ def _check_scope(client: Calendly, organization: str | None, user: str | None) -
         resource_uri(user, "users", client.base_url)
 
 
-async def _resolve_scope(client: Calendly, organization: str | None, user: str | None) -> Scope:
+async def _resolve_scope(
+    client: Calendly, organization: str | None, user: str | None, tally: Tally
+) -> Scope:
     """Full URIs; neither given: the current user's organization (``GET /users/me``)."""
     base = client.base_url
     org = resource_uri(organization, "organizations", base) if organization else None
     member = resource_uri(user, "users", base) if user else None
     if org is None and member is None:
+        tally.pages += 1
         me = await client.users.me()
         if not me.current_organization:
             raise InvalidInputError("the current user has no organization; pass organization")
@@ -469,15 +473,17 @@ async def _resolve_scope(client: Calendly, organization: str | None, user: str |
 
 
 async def _resolve_range(
-    client: Calendly, scope: Scope, since: TimeArg | None, until: TimeArg | None
+    client: Calendly, scope: Scope, since: TimeArg | None, until: TimeArg | None, tally: Tally
 ) -> tuple[str, str]:
     """``[since, until)`` as Calendly strings; a missing end comes from the data itself."""
     first = format_time(since, what="since") if since is not None else None
     last = format_time(until, what="until") if until is not None else None
     if first is None:
+        tally.pages += 1
         found = await _edge_start(client, scope, "start_time:asc", None, last)
         first = found or last or format_time(datetime.now(UTC))
     if last is None:
+        tally.pages += 1
         found = await _edge_start(client, scope, "start_time:desc", first, None)
         # Calendly rule: max_start_time is exclusive, so end just after the last event.
         last = format_time(parse_time(found) + timedelta(microseconds=1)) if found else first
