@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Protocol, TypeVar
 
 from .._params import format_time
@@ -65,8 +66,9 @@ def is_stale_page_token(error: BaseException) -> bool:
     )
 
 
-def _sort_time(value: object) -> str:
-    return format_time(value) if value is not None else ""  # type: ignore[arg-type]
+def _sort_time(value: datetime | None) -> str:
+    """A time as sortable text (Calendly's fixed-width UTC format); empty when absent."""
+    return format_time(value) if value is not None else ""
 
 
 class WindowWorker:
