@@ -19,6 +19,7 @@ from calendly_async import Calendly
 from calendly_async.mock import Faults, MockCalendly
 
 from ._decode import decode_rows, load_pydantic
+from ._export import export_rate_limited_rows, export_rows
 from ._fanout import fanout_rows
 from ._measure import Row
 from ._paginate import paginate_rows
@@ -52,6 +53,9 @@ class Settings:
         Samples per decoder, and the least time one sample lasts.
     seed:
         The mock's data seed.
+    export_events, export_budget:
+        Events (one invitee each) of the ``export`` benchmarks, and the
+        requests per minute of ``export_rate_limited``.
     """
 
     events: int = 20_000
@@ -64,6 +68,8 @@ class Settings:
     decode_repeats: int = 7
     decode_min_seconds: float = 0.2
     seed: int = 1
+    export_events: int = 500
+    export_budget: int = 120
 
 
 FULL = Settings()
@@ -74,6 +80,7 @@ QUICK = Settings(
     runs=3,
     decode_repeats=5,
     decode_min_seconds=0.05,
+    export_events=150,
 )
 
 
@@ -172,6 +179,14 @@ async def _run_all(
             note=f"mock adds {latency:g} ms per answer" if latency else "",
         )
     mock.faults = Faults()
+    log(f"export: {settings.export_events} events, {settings.latency_ms:g} ms latency")
+    rows += await export_rows(
+        events=settings.export_events, latency_ms=settings.latency_ms, runs=settings.runs
+    )
+    log(f"export_rate_limited: {settings.export_budget} requests/min")
+    rows += await export_rate_limited_rows(
+        events=settings.export_events, budget=settings.export_budget, runs=settings.runs
+    )
     return rows
 
 

@@ -34,6 +34,7 @@ from typing import Any
 import msgspec
 
 from ._cli_availability import add_availability_command
+from ._cli_export import add_export_command
 from .client import DEFAULT_BASE_URL, Calendly
 from .errors import APIError, CalendlyError, InvalidInputError, TransportError
 
@@ -268,6 +269,7 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_webhook_commands(commands)
     add_availability_command(commands)
+    add_export_command(commands)
     return parser
 
 

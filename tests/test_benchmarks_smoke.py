@@ -36,13 +36,24 @@ TINY = replace(
     runs=2,
     decode_repeats=2,
     decode_min_seconds=0.0,
+    export_events=30,
+    export_budget=10,
 )
 
 TINY_AVAILABILITY = replace(
     AVAILABILITY_QUICK, users=1, slot_days=40, free_weeks=2, events=20, latency_ms=1.0, runs=2
 )
 
-BENCHMARKS = ["decode", "paginate", "fanout", "fanout_latency", "avail_slots", "avail_free"]
+BENCHMARKS = [
+    "decode",
+    "paginate",
+    "fanout",
+    "fanout_latency",
+    "export",
+    "export_rate_limited",
+    "avail_slots",
+    "avail_free",
+]
 VARIANTS = {
     "decode": {
         "msgspec.json.decode -> dicts",
@@ -74,6 +85,14 @@ VARIANTS["avail_free"] = {
     "sequential loop of SDK calls",
     "jobs free_time, max_concurrency=8",
     "jobs free_time, max_concurrency=32",
+}
+VARIANTS["export"] = {
+    "raw aiohttp + msgspec, sequential (no files)",
+    "calendly_async jobs.export, defaults, 3 formats",
+}
+VARIANTS["export_rate_limited"] = {
+    "floor: requests / budget",
+    "calendly_async jobs.export, defaults",
 }
 
 
@@ -140,6 +159,9 @@ def test_sdk_and_raw_paths_did_the_same_work(cli_run: tuple[str, dict[str, Any]]
     (slots,) = counts["fanout"]
     assert slots > 0
     assert counts["fanout_latency"] == {slots}
+    (records,) = counts["export"]
+    assert records > TINY.export_events  # every event and its invitee
+    assert counts["export_rate_limited"] == {records}
 
 
 def test_optional_rows_are_measured_when_installed_else_skipped_with_a_reason(
