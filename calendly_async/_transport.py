@@ -34,7 +34,8 @@ from ._ratelimit import (
     retry_after_seconds,
 )
 from ._retry import RetryPolicy, retry_delay, should_retry
-from ._urls import join_url, same_origin
+from ._urls import check_proxy_url, join_url, same_origin
+from ._version import VERSION
 from .errors import (
     CalendlyError,
     ConnectError,
@@ -57,7 +58,7 @@ FileSpec = bytes | str | tuple[str, bytes | str] | tuple[str, bytes | str, str]
 """A file for a multipart upload: content, ``(filename, content)`` or
 ``(filename, content, content_type)``."""
 
-_USER_AGENT = "calendly-async/0.1.0"
+_USER_AGENT = f"calendly-async/{VERSION}"
 _json_encoder = msgspec.json.Encoder()
 
 
@@ -250,6 +251,11 @@ class Transport:
         Connection-pool size when the transport creates its own session.
     sleep, clock:
         Injectable for tests: ``asyncio.sleep`` and ``time.monotonic`` stand-ins.
+    proxy:
+        An ``http://`` proxy URL every request of the transport's own session goes through.
+    trust_env:
+        Let the transport's own session read ``HTTP_PROXY``/``HTTPS_PROXY``/``NO_PROXY``
+        (and ``~/.netrc``) as aiohttp does.
     """
 
     def __init__(
@@ -264,7 +270,16 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        proxy: str | None = None,
+        trust_env: bool = False,
     ) -> None:
+        if session is not None and (proxy is not None or trust_env):
+            raise InvalidInputError(
+                "proxy= and trust_env= configure the client's own session; "
+                "set them on the session you pass instead"
+            )
+        self.proxy = check_proxy_url(proxy) if proxy is not None else None
+        self.trust_env = trust_env
         self.base_url = base_url
         self.auth = auth
         self.timeout = _timeout(timeout)
@@ -288,7 +303,14 @@ class Transport:
             return self._parent.session
         if self._session is None or (self._session.closed and self._owns_session):
             connector = aiohttp.TCPConnector(limit=self.max_connections)
-            self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=self.timeout,
+                # An API client keeps no cookies: every request carries only its bearer token.
+                cookie_jar=aiohttp.DummyCookieJar(),
+                proxy=self.proxy,
+                trust_env=self.trust_env,
+            )
             _disable_hidden_retry(self._session)
             self._owns_session = True
         return self._session

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import os
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
@@ -41,6 +42,10 @@ from .resources.webhooks import Webhooks
 __all__ = ["DEFAULT_BASE_URL", "Calendly"]
 
 DEFAULT_BASE_URL = "https://api.calendly.com"
+TOKEN_ENV = "CALENDLY_TOKEN"
+"""Read for the token when ``Calendly()`` gets neither ``token`` nor ``oauth``."""
+BASE_URL_ENV = "CALENDLY_BASE_URL"
+"""Read for the API host when ``Calendly()`` gets no ``base_url``."""
 
 
 class Calendly:
@@ -54,12 +59,14 @@ class Calendly:
     Parameters
     ----------
     token:
-        A personal access token or OAuth access token. Give this or ``oauth``.
+        A personal access token or OAuth access token. Give this or ``oauth``;
+        with neither, ``$CALENDLY_TOKEN`` is used.
     oauth:
         An ``OAuth2`` holding a refreshable token.
     base_url:
-        The API host; the bearer token is only ever sent there. Plain ``http://``
-        is refused except on loopback (the embedded mock server).
+        The API host (default: ``$CALENDLY_BASE_URL``, else ``https://api.calendly.com``);
+        the bearer token is only ever sent there. Plain ``http://`` is refused
+        except on loopback (the embedded mock server).
     timeout:
         Seconds before a request times out (or an ``aiohttp.ClientTimeout``).
     retry:
@@ -73,6 +80,12 @@ class Calendly:
     sleep, clock:
         For tests: stand-ins for ``asyncio.sleep`` and ``time.monotonic`` used by
         retry backoff and rate-limit waits.
+    proxy:
+        Send every request through this ``http://`` proxy (``user:password@``
+        allowed; never logged).
+    trust_env:
+        Honour ``HTTP_PROXY``, ``HTTPS_PROXY``, ``NO_PROXY`` (and ``~/.netrc``)
+        the way aiohttp does. Off by default, as in aiohttp.
     """
 
     def __init__(
@@ -80,7 +93,7 @@ class Calendly:
         token: str | None = None,
         *,
         oauth: OAuth2 | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | aiohttp.ClientTimeout | None = 30.0,
         retry: RetryPolicy | None = None,
         max_connections: int = 100,
@@ -88,9 +101,19 @@ class Calendly:
         headers: Mapping[str, str] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        proxy: str | None = None,
+        trust_env: bool = False,
     ) -> None:
-        if (token is None) == (oauth is None):
+        if token is None and oauth is None:
+            token = os.environ.get(TOKEN_ENV) or None
+            if token is None:
+                raise InvalidInputError(
+                    f"no credentials: pass token=..., oauth=OAuth2(...), or set {TOKEN_ENV}"
+                )
+        if token is not None and oauth is not None:
             raise InvalidInputError("pass exactly one of token=... or oauth=OAuth2(...)")
+        if base_url is None:
+            base_url = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         if max_connections < 1:
             raise InvalidInputError("max_connections must be at least 1")
         self.oauth = oauth
@@ -104,6 +127,8 @@ class Calendly:
             headers=headers,
             sleep=sleep,
             clock=clock,
+            proxy=proxy,
+            trust_env=trust_env,
         )
         self._mount()
 
