@@ -224,8 +224,10 @@ class Calendly:
             client.last_response.rate_limit.remaining
             client.last_response.request_id
 
-        Task-local, so concurrent tasks never see each other's responses. Pages
-        fetched by a paginator carry their own ``Page.response``.
+        Task-local, so concurrent tasks never see each other's responses. After
+        ``async for``, ``.pages()`` or ``.collect()`` it is the response of the last
+        page handed to this task (pages are fetched ahead in other tasks); each
+        ``Page`` also carries its own ``Page.response``.
         """
         return current_response()
 
