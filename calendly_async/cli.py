@@ -292,7 +292,7 @@ MOCK_CLIENT_SECRET = "mock-client-secret"
 _GLOBAL_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (
         ("--token",),
-        {"help": f"API token (default: ${TOKEN_ENV}); with `mock`, the token the mock accepts"},
+        {"help": f"API token (default: ${TOKEN_ENV})"},
     ),
     (
         ("--base-url",),

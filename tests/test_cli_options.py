@@ -91,6 +91,15 @@ async def test_global_options_work_after_the_command_name(serve: Serve) -> None:
     assert json.loads(out)["uri"].startswith("http://127.0.0.1:")
 
 
+async def test_token_and_base_url_come_from_the_environment(serve: Serve) -> None:
+    seen: Seen = []
+    url = await serve(api_app(seen))
+    code, out, err = await run_cli("me", env={"CALENDLY_TOKEN": TOKEN, "CALENDLY_BASE_URL": url})
+    assert (code, err) == (0, "")
+    assert json.loads(out)["email"] == "user@example.com"
+    assert [path for _, path, _, _ in seen] == ["/users/me"]
+
+
 async def test_global_options_before_the_command_survive_its_own_defaults(serve: Serve) -> None:
     seen: Seen = []
     url = await serve(api_app(seen))

@@ -139,40 +139,23 @@ async def test_proxy_argument_sends_absolute_form_requests_through_the_proxy(
     assert upstream.requests[0]["Authorization"] == f"Bearer {TOKEN}"
 
 
-async def test_trust_env_uses_http_proxy_from_the_environment(
-    serve: Serve, clean_env: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("trust_env", "no_proxy", "via_proxy"),
+    [(True, None, True), (True, "127.0.0.1", False), (False, None, False)],
+    ids=["trust_env", "no_proxy-bypasses", "ignored-without-trust_env"],
+)
+async def test_http_proxy_from_the_environment_as_aiohttp_reads_it(
+    serve: Serve, clean_env: pytest.MonkeyPatch, trust_env: bool, no_proxy: str | None,
+    via_proxy: bool,
 ) -> None:
     upstream, proxy = Upstream(), Proxy()
     api_url = await serve(upstream.app())
     clean_env.setenv("HTTP_PROXY", await serve(proxy.app()))
-    async with Calendly(TOKEN, base_url=api_url, trust_env=True) as client:
+    if no_proxy is not None:
+        clean_env.setenv("NO_PROXY", no_proxy)
+    async with Calendly(TOKEN, base_url=api_url, trust_env=trust_env) as client:
         await client.users.me()
-    assert proxy.targets == [f"{api_url}/users/me"]
-    assert len(upstream.requests) == 1
-
-
-async def test_no_proxy_bypasses_the_environment_proxy(
-    serve: Serve, clean_env: pytest.MonkeyPatch
-) -> None:
-    upstream, proxy = Upstream(), Proxy()
-    api_url = await serve(upstream.app())
-    clean_env.setenv("HTTP_PROXY", await serve(proxy.app()))
-    clean_env.setenv("NO_PROXY", "127.0.0.1")
-    async with Calendly(TOKEN, base_url=api_url, trust_env=True) as client:
-        await client.users.me()
-    assert proxy.targets == []
-    assert len(upstream.requests) == 1
-
-
-async def test_environment_proxy_is_ignored_without_trust_env(
-    serve: Serve, clean_env: pytest.MonkeyPatch
-) -> None:
-    upstream, proxy = Upstream(), Proxy()
-    api_url = await serve(upstream.app())
-    clean_env.setenv("HTTP_PROXY", await serve(proxy.app()))
-    async with Calendly(TOKEN, base_url=api_url) as client:
-        await client.users.me()
-    assert proxy.targets == []
+    assert proxy.targets == ([f"{api_url}/users/me"] if via_proxy else [])
     assert len(upstream.requests) == 1
 
 
