@@ -278,6 +278,8 @@ class Transport:
                 "proxy= and trust_env= configure the client's own session; "
                 "set them on the session you pass instead"
             )
+        if not isinstance(trust_env, bool):
+            raise InvalidInputError(f"trust_env must be True or False, not {trust_env!r}")
         self.proxy = check_proxy_url(proxy) if proxy is not None else None
         self.trust_env = trust_env
         self.base_url = base_url

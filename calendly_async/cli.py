@@ -571,10 +571,7 @@ async def _dispatch(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:  # --help, --version, or a usage error (already printed)
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    args = _parser().parse_args(argv)  # a usage error: one line, SystemExit(2)
     _configure_logging(args)
     try:
         return asyncio.run(_dispatch(args))

@@ -168,6 +168,12 @@ def test_a_bad_proxy_url_is_refused_without_quoting_it(proxy: str) -> None:
     assert "SECRET" not in str(raised.value)
 
 
+@pytest.mark.parametrize("value", ["yes", 1, None])
+def test_trust_env_must_be_a_bool(value: object) -> None:
+    with pytest.raises(InvalidInputError, match="trust_env"):
+        Calendly(TOKEN, trust_env=value)  # type: ignore[arg-type]
+
+
 async def test_proxy_with_a_callers_session_is_refused() -> None:
     async with aiohttp.ClientSession() as session:
         with pytest.raises(InvalidInputError, match="session"):
