@@ -38,7 +38,8 @@ from ._ratelimit import (
     server_wait_detail,
 )
 from ._retry import RetryPolicy, retry_delay, should_retry
-from ._urls import join_url, same_origin
+from ._urls import check_proxy_url, join_url, same_origin
+from ._version import VERSION
 from .errors import (
     CalendlyError,
     ClientClosedError,
@@ -72,7 +73,7 @@ FileSpec = bytes | str | tuple[str, bytes | str] | tuple[str, bytes | str, str]
 """A file for a multipart upload: content, ``(filename, content)`` or
 ``(filename, content, content_type)``."""
 
-_USER_AGENT = "calendly-async/0.1.0"
+_USER_AGENT = f"calendly-async/{VERSION}"
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 """Largest response body read by default (64 MiB); a larger one is a ``DecodeError``."""
 _READ_CHUNK = 64 * 1024
@@ -332,6 +333,11 @@ class Transport:
         Largest response body read; a larger one raises ``DecodeError``.
     sleep, clock:
         Injectable for tests: ``asyncio.sleep`` and ``time.monotonic`` stand-ins.
+    proxy:
+        An ``http://`` proxy URL every request of the transport's own session goes through.
+    trust_env:
+        Let the transport's own session read ``HTTP_PROXY``/``HTTPS_PROXY``/``NO_PROXY``
+        (and ``~/.netrc``) as aiohttp does.
     """
 
     def __init__(
@@ -347,7 +353,18 @@ class Transport:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        proxy: str | None = None,
+        trust_env: bool = False,
     ) -> None:
+        if session is not None and (proxy is not None or trust_env):
+            raise InvalidInputError(
+                "proxy= and trust_env= configure the client's own session; "
+                "set them on the session you pass instead"
+            )
+        if not isinstance(trust_env, bool):
+            raise InvalidInputError(f"trust_env must be True or False, not {trust_env!r}")
+        self.proxy = check_proxy_url(proxy) if proxy is not None else None
+        self.trust_env = trust_env
         self.base_url = base_url
         self.max_response_bytes = max_response_bytes
         self.auth = auth
@@ -379,7 +396,14 @@ class Transport:
         self.check_open()
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=self.max_connections)
-            self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=self.timeout,
+                # An API client keeps no cookies: every request carries only its bearer token.
+                cookie_jar=aiohttp.DummyCookieJar(),
+                proxy=self.proxy,
+                trust_env=self.trust_env,
+            )
             _disable_hidden_retry(self._session)
             self._owns_session = True
         return self._session

@@ -14,6 +14,7 @@ import msgspec
 import pytest
 from aiohttp import web
 from aioresponses import aioresponses
+from multidict import CIMultiDict
 
 from calendly_async import Calendly, InvalidInputError
 
@@ -87,8 +88,9 @@ class Answer:
     """One raw HTTP answer from the mock server, read in full."""
 
     status: int
-    headers: dict[str, str]
-    """As sent (exact header names)."""
+    headers: CIMultiDict[str]
+    """As received; names are case-insensitive, as in HTTP (aiohttp 3.14 sends
+    ``X-Request-ID`` for a handler's ``X-Request-Id``)."""
     body: Any
     """Decoded JSON, or ``None`` for an empty or non-JSON body."""
 
@@ -108,7 +110,7 @@ async def call(
         text = await response.text()
         is_json = response.content_type == "application/json"
         body = msgspec.json.decode(text) if text and is_json else None
-        return Answer(response.status, dict(response.headers), body)
+        return Answer(response.status, CIMultiDict(response.headers), body)
 
 
 class FakeTime:
