@@ -7,16 +7,18 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import msgspec
 import pytest
 from aiohttp import web
-from aioresponses import aioresponses
 from multidict import CIMultiDict
 
 from calendly_async import Calendly, InvalidInputError
+
+if TYPE_CHECKING:  # aioresponses is absent from the newest-aiohttp run (tests/conftest.py)
+    from aioresponses import aioresponses
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = "https://api.calendly.com"
