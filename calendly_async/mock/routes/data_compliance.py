@@ -17,10 +17,10 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from ..models.activity_log import ActivityLogEntry
-from ._actions import delete_event_data, delete_invitee_data
-from ._context import context
-from ._http import (
+from ...models.activity_log import ActivityLogEntry
+from .._actions import delete_event_data, delete_invitee_data
+from .._context import context
+from .._http import (
     accepted,
     bad_request,
     body_list,
@@ -33,9 +33,9 @@ from ._http import (
     time_param,
     uuid_of,
 )
-from ._listing import check_organization, list_response
-from ._paging import micros
-from ._search import SearchSyntaxError, compile_search
+from .._listing import check_organization, list_response
+from .._paging import micros
+from .._search import SearchSyntaxError, compile_search
 
 __all__ = ["ACTIVITY_LOG_MAX_COUNT", "routes"]
 

@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 from aiohttp import web
 
-from ..models.event_types import EventType, EventTypeProfile, LocationConfiguration
-from ..models.users import User
-from ._actions import record_activity
-from ._context import context
-from ._http import (
+from ...models.event_types import EventType, EventTypeProfile, LocationConfiguration
+from ...models.users import User
+from .._actions import record_activity
+from .._context import context
+from .._http import (
     bad_request,
     body_str,
     json_body,
@@ -34,8 +34,8 @@ from ._http import (
     parse_time,
     resource,
 )
-from ._listing import check_user
-from ._store import Store
+from .._listing import check_user
+from .._store import Store
 
 __all__ = ["routes"]
 

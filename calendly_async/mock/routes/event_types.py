@@ -8,10 +8,10 @@ from datetime import datetime
 
 from aiohttp import web
 
-from ..models.event_types import EventType
-from ._availability import available_times, busy_times
-from ._context import context
-from ._http import (
+from ...models.event_types import EventType
+from .._availability import available_times, busy_times
+from .._context import context
+from .._http import (
     bad_request,
     bool_param,
     collection,
@@ -22,8 +22,8 @@ from ._http import (
     time_param,
     uuid_of,
 )
-from ._listing import check_organization, check_range, check_user, list_response
-from ._paging import micros
+from .._listing import check_organization, check_range, check_user, list_response
+from .._paging import micros
 
 __all__ = ["AVAILABLE_TIMES_MAX_DAYS", "BUSY_TIMES_MAX_DAYS", "routes"]
 

@@ -21,13 +21,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 from aiohttp import web
 
-from ..models.event_types import EventType
-from ..models.invitees import Invitee, QuestionAndAnswer, Tracking
-from ..models.scheduled_events import EventGuest, Location
-from ._actions import draft_booking, is_stored, save_booking
-from ._availability import available_times
-from ._context import context
-from ._http import (
+from ...models.event_types import EventType
+from ...models.invitees import Invitee, QuestionAndAnswer, Tracking
+from ...models.scheduled_events import EventGuest, Location
+from .._actions import draft_booking, is_stored, save_booking
+from .._availability import available_times
+from .._context import context
+from .._http import (
     ApiError,
     bad_request,
     body_str,
@@ -37,8 +37,8 @@ from ._http import (
     resource,
     uuid_of,
 )
-from ._notify import notify_invitee
-from ._store import Store
+from .._notify import notify_invitee
+from .._store import Store
 
 __all__ = ["routes"]
 

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from aiohttp import web
 
-from ..models.organizations import OrganizationInvitation, OrganizationMembership
-from ._actions import record_activity
-from ._context import context
-from ._http import (
+from ...models.organizations import OrganizationInvitation, OrganizationMembership
+from .._actions import record_activity
+from .._context import context
+from .._http import (
     bad_request,
     body_str,
     choice_param,
@@ -21,8 +21,8 @@ from ._http import (
     optional,
     resource,
 )
-from ._listing import check_organization, check_user, list_response
-from ._paging import micros
+from .._listing import check_organization, check_user, list_response
+from .._paging import micros
 
 __all__ = ["routes"]
 

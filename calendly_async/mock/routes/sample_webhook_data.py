@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ._context import context
-from ._http import bad_request, json_response, optional, required, uuid_of
-from ._listing import check_organization
-from ._notify import ORGANIZATION_ONLY_EVENTS, USER_ONLY_EVENTS, WEBHOOK_EVENTS
-from ._routes_webhooks import SCOPES, scope_owner
-from ._sample import Hosts, sample_payload
-from ._store import Store
+from .._context import context
+from .._http import bad_request, json_response, optional, required, uuid_of
+from .._listing import check_organization
+from .._notify import ORGANIZATION_ONLY_EVENTS, USER_ONLY_EVENTS, WEBHOOK_EVENTS
+from .._sample import Hosts, sample_payload
+from .._store import Store
+from .webhooks import SCOPES, scope_owner
 
 __all__ = ["routes"]
 

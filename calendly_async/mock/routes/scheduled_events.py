@@ -6,11 +6,11 @@ from collections.abc import Iterable, Iterator
 
 from aiohttp import web
 
-from ..models.invitees import Invitee
-from ..models.scheduled_events import ScheduledEvent
-from ._actions import cancel_event
-from ._context import context
-from ._http import (
+from ...models.invitees import Invitee
+from ...models.scheduled_events import ScheduledEvent
+from .._actions import cancel_event
+from .._context import context
+from .._http import (
     bad_request,
     choice_param,
     json_body,
@@ -20,9 +20,9 @@ from ._http import (
     time_param,
     uuid_of,
 )
-from ._listing import check_organization, check_user, list_response
-from ._paging import micros
-from ._store import Store
+from .._listing import check_organization, check_user, list_response
+from .._paging import micros
+from .._store import Store
 
 __all__ = ["MAX_REASON", "routes"]
 

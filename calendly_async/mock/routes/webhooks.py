@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from ..models.webhooks import WebhookSubscription
-from ._actions import record_activity
-from ._context import context
-from ._http import (
+from ...models.webhooks import WebhookSubscription
+from .._actions import record_activity
+from .._context import context
+from .._http import (
     bad_request,
     body_list,
     body_str,
@@ -33,10 +33,10 @@ from ._http import (
     resource,
     uuid_of,
 )
-from ._listing import check_organization, check_user, list_response
-from ._notify import ORGANIZATION_ONLY_EVENTS, USER_ONLY_EVENTS, WEBHOOK_EVENTS
-from ._paging import micros
-from ._store import Store
+from .._listing import check_organization, check_user, list_response
+from .._notify import ORGANIZATION_ONLY_EVENTS, USER_ONLY_EVENTS, WEBHOOK_EVENTS
+from .._paging import micros
+from .._store import Store
 
 __all__ = ["SCOPES", "routes", "scope_owner"]
 

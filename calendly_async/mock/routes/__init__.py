@@ -1,0 +1,57 @@
+"""The mock's request handlers: one module per API area, named like
+``calendly_async.resources`` (``routes/event_types.py`` serves what
+``resources/event_types.py`` calls), each with its ``routes`` table.
+
+``TABLES`` lists every table in registration order (the OAuth endpoints live in
+``mock/_oauth.py``, next to the OAuth client they serve).
+"""
+
+from aiohttp import web
+
+from . import (
+    contact_lists,
+    contacts,
+    data_compliance,
+    event_type_settings,
+    event_type_write,
+    event_types,
+    groups,
+    invitees,
+    locations,
+    meeting_recaps,
+    no_shows,
+    notes,
+    organizations,
+    outgoing_communications,
+    routing_forms,
+    sample_webhook_data,
+    scheduled_events,
+    scheduling,
+    teams,
+    webhooks,
+)
+
+__all__ = ["TABLES"]
+
+TABLES: tuple[web.RouteTableDef, ...] = (
+    organizations.routes,
+    event_types.routes,
+    scheduled_events.routes,
+    routing_forms.routes,
+    webhooks.routes,
+    sample_webhook_data.routes,
+    scheduling.routes,
+    data_compliance.routes,
+    groups.routes,
+    no_shows.routes,
+    event_type_write.routes,
+    event_type_settings.routes,
+    locations.routes,
+    outgoing_communications.routes,
+    invitees.routes,
+    teams.routes,
+    contacts.routes,
+    contact_lists.routes,
+    notes.routes,
+    meeting_recaps.routes,
+)
