@@ -107,3 +107,23 @@ def test_the_mock_has_no_import_cycle() -> None:
     assert f"{PACKAGE}._context" in graph[f"{PACKAGE}.routes.scheduled_events"]
     assert f"{PACKAGE}._faults" in graph[f"{PACKAGE}._context"]
     assert find_cycle(graph) is None
+
+
+# Calendly's event-type area is served by two modules: ``event_types`` (list, get,
+# available times, create, update, one-off) and ``event_type_settings`` (hosts and
+# event type availability), which together would pass 550 lines.
+_ROUTE_MODULES_WITHOUT_A_RESOURCE = {"event_type_settings"}
+
+
+def test_route_modules_are_named_like_the_resources() -> None:
+    resources = {path.stem for path in RESOURCES.glob("[!_]*.py")}
+    routes = {path.stem for path in (MOCK / "routes").glob("[!_]*.py")}
+    assert "scheduled_events" in resources
+    assert routes == resources | _ROUTE_MODULES_WITHOUT_A_RESOURCE
+
+
+def test_no_prefix_stands_in_for_a_folder() -> None:
+    flat = sorted(path.name for path in MOCK.glob("_*.py"))
+    assert "_app.py" in flat
+    assert [name for name in flat if name.startswith(("_routes_", "_seed"))] == []
+    assert (MOCK / "seed" / "build.py").is_file()

@@ -9,6 +9,7 @@
 from aiohttp import web
 
 from . import (
+    activity_log,
     availability,
     contact_lists,
     contacts,
@@ -26,12 +27,14 @@ from . import (
     scheduled_events,
     scheduling,
     teams,
+    users,
     webhooks,
 )
 
 __all__ = ["TABLES"]
 
 TABLES: tuple[web.RouteTableDef, ...] = (
+    users.routes,
     organizations.routes,
     event_types.routes,
     availability.routes,
@@ -40,6 +43,7 @@ TABLES: tuple[web.RouteTableDef, ...] = (
     webhooks.routes,
     scheduling.routes,
     data_compliance.routes,
+    activity_log.routes,
     groups.routes,
     no_shows.routes,
     event_type_settings.routes,

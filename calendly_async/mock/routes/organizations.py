@@ -1,4 +1,4 @@
-"""Users, the organization, memberships and invitations (reference §6.1, §6.2)."""
+"""The organization, its memberships and invitations (reference §6.2)."""
 
 from __future__ import annotations
 
@@ -29,14 +29,6 @@ __all__ = ["routes"]
 routes = web.RouteTableDef()
 
 _CREATED = {"created_at": lambda item: micros(item.created_at)}
-
-
-@routes.get("/users/{uuid}")
-async def get_user(request: web.Request) -> web.Response:
-    """``GET /users/{uuid}``; ``me`` is the token's user."""
-    store = context(request).store
-    uuid = check_user(store, request.match_info["uuid"], missing="not_found")
-    return resource(store.users[uuid])
 
 
 @routes.get("/organizations/{uuid}")

@@ -176,7 +176,6 @@ async def get_invitee(request: web.Request) -> web.Response:
     return resource(invitee)
 
 
-
 def _event_type(store: Store, uri: str) -> EventType:
     event_type = store.event_types.get(uuid_of(uri))
     if event_type is None or event_type.deleted_at is not None:
