@@ -2,8 +2,13 @@
 ``calendly_async.resources`` (``routes/event_types.py`` serves what
 ``resources/event_types.py`` calls), each with its ``routes`` table.
 
-``TABLES`` lists every table in registration order (the OAuth endpoints live in
-``mock/_oauth.py``, next to the OAuth client they serve).
+One area has two modules, to keep each small: ``event_types`` (list, get,
+available times, create, update, one-off) and ``event_type_settings`` (hosts
+and event type availability). Shared request helpers stay one level up
+(``mock/_http.py``, ``mock/_listing.py``, ``mock/_actions.py`` ...).
+
+``TABLES`` lists every table in registration order; the OAuth endpoints live in
+``mock/_oauth.py``, next to the OAuth client they serve.
 """
 
 from aiohttp import web
