@@ -60,3 +60,4 @@ TABLES: tuple[web.RouteTableDef, ...] = (
     notes.routes,
     meeting_recaps.routes,
 )
+"""Every route table, in the order the application registers them."""
