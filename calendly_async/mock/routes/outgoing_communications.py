@@ -19,14 +19,14 @@ from typing import Any
 
 from aiohttp import web
 
-from ..models.invitees import Invitee
-from ..models.outgoing_communications import OutgoingCommunication
-from ..models.scheduled_events import ScheduledEvent
-from ._context import context
-from ._http import forbidden, required, time_param, uuid_of
-from ._listing import check_organization, list_response
-from ._paging import micros
-from ._store import Store
+from ...models.invitees import Invitee
+from ...models.outgoing_communications import OutgoingCommunication
+from ...models.scheduled_events import ScheduledEvent
+from .._context import context
+from .._http import forbidden, required, time_param, uuid_of
+from .._listing import check_organization, list_response
+from .._paging import micros
+from .._store import Store
 
 __all__ = ["routes"]
 

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from aiohttp import web
 
-from ..models.teams import Team
-from ._context import context
-from ._http import lookup, optional, resource
-from ._listing import check_user, list_response
-from ._paging import micros
+from ...models.teams import Team
+from .._context import context
+from .._http import lookup, optional, resource
+from .._listing import check_user, list_response
+from .._paging import micros
 
 __all__ = ["routes"]
 

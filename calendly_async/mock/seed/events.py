@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..models.event_types import EventType
-from ..models.invitees import Invitee, NoShow, Payment, QuestionAndAnswer, Reconfirmation, Tracking
-from ..models.scheduled_events import (
+from ...models.event_types import EventType
+from ...models.invitees import Invitee, NoShow, Payment, QuestionAndAnswer, Reconfirmation, Tracking
+from ...models.scheduled_events import (
     CalendarEvent,
     Cancellation,
     EventGuest,
@@ -24,8 +24,8 @@ from ..models.scheduled_events import (
     Location,
     ScheduledEvent,
 )
-from ._seed_data import FIRST_NAMES, LAST_NAMES, TIMEZONES
-from ._store import Store, new_uuid
+from .._store import Store, new_uuid
+from .data import FIRST_NAMES, LAST_NAMES, TIMEZONES
 
 __all__ = ["event_location", "seed_events"]
 

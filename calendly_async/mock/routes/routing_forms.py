@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from aiohttp import web
 
-from ..models.routing_forms import RoutingForm, RoutingFormSubmission
-from ._context import context
-from ._http import lookup, required, resource, uuid_of
-from ._listing import check_organization, list_response
-from ._paging import micros
+from ...models.routing_forms import RoutingForm, RoutingFormSubmission
+from .._context import context
+from .._http import lookup, required, resource, uuid_of
+from .._listing import check_organization, list_response
+from .._paging import micros
 
 __all__ = ["routes"]
 

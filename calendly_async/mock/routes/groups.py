@@ -15,14 +15,14 @@ from collections.abc import Iterator
 
 from aiohttp import web
 
-from ..models.groups import Group as GroupModel
-from ..models.groups import GroupRelationship, GroupRelationshipOwner
-from ..models.organizations import OrganizationInvitation, OrganizationMembership
-from ._context import context
-from ._http import lookup, not_found, optional, required, resource, uuid_of
-from ._listing import check_organization, list_response
-from ._paging import micros
-from ._store import Group, Store
+from ...models.groups import Group as GroupModel
+from ...models.groups import GroupRelationship, GroupRelationshipOwner
+from ...models.organizations import OrganizationInvitation, OrganizationMembership
+from .._context import context
+from .._http import lookup, not_found, optional, required, resource, uuid_of
+from .._listing import check_organization, list_response
+from .._paging import micros
+from .._store import Group, Store
 
 __all__ = ["group_model", "relationships", "routes"]
 

@@ -16,11 +16,11 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from ..models.event_types import EventType
-from ..models.scheduling import SchedulingLink, Share, ShareOverride
-from ._context import context
-from ._http import bad_request, body_str, json_body, lookup, resource, uuid_of
-from ._store import Store
+from ...models.event_types import EventType
+from ...models.scheduling import SchedulingLink, Share, ShareOverride
+from .._context import context
+from .._http import bad_request, body_str, json_body, lookup, resource, uuid_of
+from .._store import Store
 
 __all__ = ["routes"]
 

@@ -1,5 +1,5 @@
 """Deterministic seeded data: an organization with members, event types, schedules,
-routing forms, busy times and an activity log (events and invitees: ``_seed_events``).
+routing forms, busy times and an activity log (events and invitees: ``seed.events``).
 
 Same configuration (seed, sizes, start) -> identical data: every random choice
 comes from one ``random.Random(seed)`` consumed in a fixed order.
@@ -12,27 +12,28 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..errors import InvalidInputError
-from ..models.activity_log import ActivityLogActor, ActivityLogActorOrganization, ActivityLogEntry
-from ..models.availability import (
+from ...errors import InvalidInputError
+from ...models.activity_log import ActivityLogActor, ActivityLogActorOrganization, ActivityLogEntry
+from ...models.availability import (
     AvailabilityInterval,
     AvailabilityRule,
     AvailabilitySchedule,
     UserBusyTime,
 )
-from ..models.event_types import CustomQuestion, EventType, EventTypeProfile, LocationConfiguration
-from ..models.invitees import Tracking
-from ..models.organizations import Organization, OrganizationInvitation, OrganizationMembership
-from ..models.routing_forms import (
+from ...models.event_types import CustomQuestion, EventType, EventTypeProfile, LocationConfiguration
+from ...models.invitees import Tracking
+from ...models.organizations import Organization, OrganizationInvitation, OrganizationMembership
+from ...models.routing_forms import (
     RoutingForm,
     RoutingFormQuestion,
     RoutingFormSubmission,
     SubmissionAnswer,
     SubmissionResult,
 )
-from ..models.users import User
-from ._seed_crm import seed_crm
-from ._seed_data import (
+from ...models.users import User
+from .._store import Group, Store, new_uuid
+from .crm import seed_crm
+from .data import (
     COLORS,
     EVENT_TYPE_NAMES,
     FIRST_NAMES,
@@ -42,8 +43,7 @@ from ._seed_data import (
     LOG_ACTIONS,
     TIMEZONES,
 )
-from ._seed_events import seed_events
-from ._store import Group, Store, new_uuid
+from .events import seed_events
 
 __all__ = ["SeedConfig", "build_store", "default_start"]
 

@@ -1,6 +1,7 @@
-"""Creating and changing event types, and one-off event types (reference §6.4).
+"""Event types: list, get and available times; create, update and one-off event
+types (reference §6.4). Hosts and event type availability: ``event_type_settings``.
 
-Calendly rules: ``POST /event_types`` needs ``owner`` (a member) and ``name``;
+Calendly rules for writes: ``POST /event_types`` needs ``owner`` (a member) and ``name``;
 ``duration`` is 1-720 and must be one of ``duration_options`` (at most 4 unique
 values 1-720); ``color`` matches ``^#[a-f\\d]{6}$``; ``locale`` is one of de, en,
 es, fr, it, nl, pt, uk; new event types are one-on-one (``kind: solo``) and
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,23 +22,31 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 from aiohttp import web
 
-from ..models.event_types import EventType, EventTypeProfile, LocationConfiguration
-from ..models.users import User
-from ._actions import record_activity
-from ._context import context
-from ._http import (
+from ...models.event_types import EventType, EventTypeProfile, LocationConfiguration
+from ...models.users import User
+from .._actions import record_activity
+from .._availability import available_times
+from .._context import context
+from .._http import (
     bad_request,
     body_str,
+    bool_param,
+    collection,
     json_body,
+    lookup,
     not_found,
+    optional,
     parse_date,
     parse_time,
+    required,
     resource,
+    uuid_of,
 )
-from ._listing import check_user
-from ._store import Store
+from .._listing import check_organization, check_range, check_user, list_response, time_range
+from .._paging import micros
+from .._store import Store
 
-__all__ = ["routes"]
+__all__ = ["AVAILABLE_TIMES_MAX_DAYS", "routes"]
 
 routes = web.RouteTableDef()
 
@@ -56,6 +65,72 @@ _SETTABLE = (
     "locale",
 )
 _NULLABLE = frozenset({"description", "duration_options", "locations"})
+
+AVAILABLE_TIMES_MAX_DAYS = 31
+"""Calendly rule: available times cover at most 31 days per request (2026-07-09 change)."""
+
+_SORT = {
+    "name": lambda et: (et.name or "").lower(),
+    "position": lambda et: et.position or 0,
+    "created_at": lambda et: micros(et.created_at),
+    "updated_at": lambda et: micros(et.updated_at),
+}
+
+
+@routes.get("/event_types")
+async def list_event_types(request: web.Request) -> web.Response:
+    """Event types of a user or the organization; filters ``active``, ``admin_managed``,
+    ``user_availability_schedule``; sort name/position/created_at/updated_at."""
+    store = context(request).store
+    user, organization = optional(request, "user"), optional(request, "organization")
+    # Calendly rule: one of user / organization is required.
+    if user is None and organization is None:
+        raise bad_request("user", "user or organization is required")
+    if organization is not None:
+        check_organization(store, organization)
+    owner = store.uri("users", check_user(store, user)) if user is not None else None
+    active = bool_param(request, "active")
+    admin_managed = bool_param(request, "admin_managed")
+    schedule = optional(request, "user_availability_schedule")
+    if schedule is not None and user is None:
+        raise bad_request("user_availability_schedule", "can only be used together with user")
+    schedule_uuid = uuid_of(schedule) if schedule else None
+
+    def load() -> Iterator[EventType]:
+        for uuid, event_type in store.event_types.items():
+            if event_type.deleted_at is not None:
+                continue
+            profile_owner = event_type.profile.owner if event_type.profile else None
+            if owner is not None and profile_owner != owner:
+                continue
+            if active is not None and event_type.active != active:
+                continue
+            if admin_managed is not None and bool(event_type.admin_managed) != admin_managed:
+                continue
+            schedule_of = uuid_of(store.event_type_schedule.get(uuid, ""))
+            if schedule_uuid is not None and schedule_of != schedule_uuid:
+                continue
+            yield event_type
+
+    return list_response(request, load, _SORT, "name:asc")
+
+
+@routes.get("/event_types/{uuid}")
+async def get_event_type(request: web.Request) -> web.Response:
+    """One event type (deleted ones too, with ``deleted_at`` set)."""
+    event_type = lookup(context(request).store.event_types, request.match_info["uuid"])
+    return resource(event_type)
+
+
+@routes.get("/event_type_available_times")
+async def list_available_times(request: web.Request) -> web.Response:
+    """Open slots of an event type; ``end_time`` at most 31 days after a future ``start_time``."""
+    ctx = context(request)
+    event_type_uri = required(request, "event_type")
+    start, end = time_range(request)
+    check_range(start, end, AVAILABLE_TIMES_MAX_DAYS, now=ctx.now())
+    event_type = lookup(ctx.store.event_types, uuid_of(event_type_uri))
+    return collection(available_times(ctx.store, event_type, start, end, ctx.now()))
 
 
 def _duration(value: object, parameter: str) -> int:

@@ -18,10 +18,10 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from ..models.meeting_recaps import MeetingRecap, MeetingRecapTranscript
-from ._context import MockContext, context
-from ._fields import only_fields
-from ._http import (
+from ...models.meeting_recaps import MeetingRecap, MeetingRecapTranscript
+from .._context import MockContext, context
+from .._fields import only_fields
+from .._http import (
     bad_request,
     choice_param,
     json_body,
@@ -33,9 +33,9 @@ from ._http import (
     time_param,
     uuid_of,
 )
-from ._listing import list_response
-from ._notify import notify_payload
-from ._paging import micros
+from .._listing import list_response
+from .._notify import notify_payload
+from .._paging import micros
 
 __all__ = ["routes"]
 

@@ -22,15 +22,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 from aiohttp import web
 
-from ..models.availability import AvailabilityRule, AvailabilitySchedule
-from ..models.event_type_settings import (
+from ...models.availability import AvailabilityRule, AvailabilitySchedule
+from ...models.event_type_settings import (
     EventTypeAvailabilityRules,
     EventTypeAvailabilitySchedule,
     EventTypeMembership,
 )
-from ..models.event_types import EventType
-from ._context import context
-from ._http import (
+from ...models.event_types import EventType
+from .._context import context
+from .._http import (
     bad_request,
     json_body,
     json_response,
@@ -39,9 +39,9 @@ from ._http import (
     resource,
     uuid_of,
 )
-from ._listing import check_user, list_response
-from ._paging import micros
-from ._store import Store
+from .._listing import check_user, list_response
+from .._paging import micros
+from .._store import Store
 
 __all__ = ["routes"]
 

@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from ..models.invitees import Invitee, NoShow
-from ..models.no_shows import InviteeNoShow
-from ._context import context
-from ._http import (
+from ...models.invitees import Invitee, NoShow
+from ...models.no_shows import InviteeNoShow
+from .._context import context
+from .._http import (
     bad_request,
     body_str,
     json_body,
@@ -26,8 +26,8 @@ from ._http import (
     resource,
     uuid_of,
 )
-from ._notify import notify_invitee
-from ._store import Store
+from .._notify import notify_invitee
+from .._store import Store
 
 __all__ = ["routes"]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..models.locations import MeetingLocation
-from ._context import context
-from ._http import collection, required
-from ._listing import check_user
+from ...models.locations import MeetingLocation
+from .._context import context
+from .._http import collection, required
+from .._listing import check_user
 
 __all__ = ["routes"]
 

@@ -1,11 +1,8 @@
-"""Data-compliance deletions and the activity log (reference §6.10; Enterprise).
+"""The organization's activity log (reference §6.10; Enterprise).
 
-Calendly rules: ``POST /data_compliance/deletion/invitees`` takes ``emails`` and
-``POST /data_compliance/deletion/events`` a past ``start_time``/``end_time`` range
-of at most 24 months; both answer 202 ``{}`` (the mock deletes at once).
-``GET /activity_log_entries`` needs ``organization``, allows ``count`` up to 1000,
-sorts by ``occurred_at:desc`` unless told otherwise and adds ``total_count``,
-``exceeds_max_total_count`` and ``last_event_time`` to the page.
+Calendly rules: ``GET /activity_log_entries`` needs ``organization``, allows
+``count`` up to 1000, sorts by ``occurred_at:desc`` unless told otherwise and adds
+``total_count``, ``exceeds_max_total_count`` and ``last_event_time`` to the page.
 """
 
 from __future__ import annotations
@@ -17,25 +14,12 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from ..models.activity_log import ActivityLogEntry
-from ._actions import delete_event_data, delete_invitee_data
-from ._context import context
-from ._http import (
-    accepted,
-    bad_request,
-    body_list,
-    body_str,
-    json_body,
-    list_param,
-    optional,
-    parse_time,
-    required,
-    time_param,
-    uuid_of,
-)
-from ._listing import check_organization, list_response
-from ._paging import micros
-from ._search import SearchSyntaxError, compile_search
+from ...models.activity_log import ActivityLogEntry
+from .._context import context
+from .._http import bad_request, list_param, optional, required, time_param, uuid_of
+from .._listing import check_organization, list_response
+from .._paging import micros
+from .._search import SearchSyntaxError, compile_search
 
 __all__ = ["ACTIVITY_LOG_MAX_COUNT", "routes"]
 
@@ -43,9 +27,6 @@ routes = web.RouteTableDef()
 
 ACTIVITY_LOG_MAX_COUNT = 1000
 """Calendly rule: the activity log allows ``count`` up to 1000."""
-
-MAX_DELETION_DAYS = 731
-"""Calendly rule: an event-data deletion covers at most 24 months."""
 
 MAX_SEARCH_TERM = 300
 
@@ -56,33 +37,6 @@ _LOG_SORT = {
     "actor.uri": lambda e: (e.actor.uri if e.actor else None) or "",
     "actor.display_name": lambda e: (e.actor.display_name if e.actor else None) or "",
 }
-
-
-@routes.post("/data_compliance/deletion/invitees")
-async def delete_invitees(request: web.Request) -> web.Response:
-    """Delete the invitees booked with these emails (202 ``{}``)."""
-    emails = body_list(await json_body(request), "emails")
-    if not all("@" in email for email in emails):
-        raise bad_request("emails", "must hold email addresses")
-    delete_invitee_data(context(request).store, emails)
-    return accepted()
-
-
-@routes.post("/data_compliance/deletion/events")
-async def delete_events(request: web.Request) -> web.Response:
-    """Delete the events of a past time range (202 ``{}``)."""
-    ctx = context(request)
-    body = await json_body(request)
-    start = parse_time(body_str(body, "start_time") or "", "start_time")
-    end = parse_time(body_str(body, "end_time") or "", "end_time")
-    if end <= start:
-        raise bad_request("end_time", "must be after start_time")
-    if end > ctx.now():
-        raise bad_request("end_time", "must be in the past")
-    if (end - start).days > MAX_DELETION_DAYS:
-        raise bad_request("end_time", "the range must be at most 24 months")
-    delete_event_data(ctx.store, start, end)
-    return accepted()
 
 
 def _search_text(entry: ActivityLogEntry) -> str:

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 
 from aiohttp import web
 
-from ..models.notes import Note
-from ._context import context
-from ._fields import only_fields
-from ._http import bad_request, json_body, list_param, lookup, parse_time, resource, uuid_of
-from ._listing import list_response
-from ._paging import micros
+from ...models.notes import Note
+from .._context import context
+from .._fields import only_fields
+from .._http import bad_request, json_body, list_param, lookup, parse_time, resource, uuid_of
+from .._listing import list_response
+from .._paging import micros
 
 __all__ = ["routes"]
 

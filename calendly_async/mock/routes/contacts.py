@@ -28,7 +28,7 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from ..models.contacts import (
+from ...models.contacts import (
     Contact,
     ContactCustomField,
     ContactEmail,
@@ -36,10 +36,10 @@ from ..models.contacts import (
     CustomFieldDefinition,
     CustomFieldOption,
 )
-from ._context import context
-from ._crm import CrmState
-from ._fields import folded, only_fields
-from ._http import (
+from .._context import context
+from .._crm import CrmState
+from .._fields import folded, only_fields
+from .._http import (
     bad_request,
     body_str,
     choice_param,
@@ -54,10 +54,10 @@ from ._http import (
     resource,
     uuid_of,
 )
-from ._listing import list_response
-from ._notify import notify_payload
-from ._paging import micros
-from ._store import Store
+from .._listing import list_response
+from .._notify import notify_payload
+from .._paging import micros
+from .._store import Store
 
 __all__ = ["contact_view", "in_list", "routes"]
 

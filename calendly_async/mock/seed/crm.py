@@ -11,18 +11,18 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..models.contact_lists import ContactList
-from ..models.contacts import (
+from ...models.contact_lists import ContactList
+from ...models.contacts import (
     Contact,
     ContactEmail,
     CustomFieldDefinition,
     CustomFieldOption,
 )
-from ..models.meeting_recaps import MeetingRecap, MeetingRecapAttendee
-from ..models.notes import Note
-from ..models.teams import Team
-from ._crm import CrmState
-from ._store import Store, new_uuid
+from ...models.meeting_recaps import MeetingRecap, MeetingRecapAttendee
+from ...models.notes import Note
+from ...models.teams import Team
+from .._crm import CrmState
+from .._store import Store, new_uuid
 
 __all__ = ["seed_crm"]
 

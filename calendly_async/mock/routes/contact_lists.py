@@ -22,11 +22,11 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from ..models.contact_lists import ContactList, ContactListMembershipResult
-from ._context import context
-from ._crm import CrmState
-from ._fields import folded, only_fields
-from ._http import (
+from ...models.contact_lists import ContactList, ContactListMembershipResult
+from .._context import context
+from .._crm import CrmState
+from .._fields import folded, only_fields
+from .._http import (
     bad_request,
     body_str,
     choice_param,
@@ -37,7 +37,7 @@ from ._http import (
     resource,
     uuid_of,
 )
-from ._store import Store
+from .._store import Store
 
 __all__ = ["routes"]
 

@@ -1,4 +1,4 @@
-"""Users, the organization, memberships and invitations (reference §6.1, §6.2)."""
+"""The organization, its memberships and invitations (reference §6.2)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from aiohttp import web
 
-from ..models.organizations import OrganizationInvitation, OrganizationMembership
-from ._actions import record_activity
-from ._context import context
-from ._http import (
+from ...models.organizations import OrganizationInvitation, OrganizationMembership
+from .._actions import record_activity
+from .._context import context
+from .._http import (
     bad_request,
     body_str,
     choice_param,
@@ -21,22 +21,14 @@ from ._http import (
     optional,
     resource,
 )
-from ._listing import check_organization, check_user, list_response
-from ._paging import micros
+from .._listing import check_organization, check_user, list_response
+from .._paging import micros
 
 __all__ = ["routes"]
 
 routes = web.RouteTableDef()
 
 _CREATED = {"created_at": lambda item: micros(item.created_at)}
-
-
-@routes.get("/users/{uuid}")
-async def get_user(request: web.Request) -> web.Response:
-    """``GET /users/{uuid}``; ``me`` is the token's user."""
-    store = context(request).store
-    uuid = check_user(store, request.match_info["uuid"], missing="not_found")
-    return resource(store.users[uuid])
 
 
 @routes.get("/organizations/{uuid}")
