@@ -3,19 +3,25 @@ and out-of-order events, integers SQLite cannot hold, and ranges at the end of y
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import sqlite3
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
 from conftest import Serve
-from export_support import ndjson
+from export_support import ndjson, plain_listing
 
 from calendly_async import Calendly, DecodeError, RetryPolicy
 from calendly_async.jobs import export
 from calendly_async.jobs._plan import plan_windows
+from calendly_async.jobs._sinks import NdjsonSink, Record
+from calendly_async.jobs._tables import Table
+from calendly_async.mock import MockCalendly
 
 API = "https://api.calendly.com"
 ORG = f"{API}/organizations/ORG"
@@ -110,3 +116,58 @@ def test_windows_at_the_end_of_year_9999_do_not_overflow() -> None:
     spread = plan_windows("9999-12-31T00:00:00Z", "9999-12-31T23:59:59.999999Z", 3)
     assert spread[-1].end == "9999-12-31T23:59:59.999999Z"
     assert all(a.end == b.start for a, b in itertools.pairwise(spread))
+
+
+class _BlockingSink:
+    """An NDJSON sink whose first write blocks (in the assembly thread) until released."""
+
+    def __init__(self, directory: Path) -> None:
+        self.inner = NdjsonSink(directory)
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.ended: list[str] = []
+
+    def begin(self, table: Table) -> None:
+        self.inner.begin(table)
+
+    def write(self, table: Table, records: Sequence[Record]) -> None:
+        self.entered.set()
+        self.release.wait(10)
+        self.inner.write(table, records)
+
+    def commit(self) -> list[Path]:
+        self.ended.append("commit")
+        return self.inner.commit()
+
+    def abort(self) -> None:
+        self.ended.append("abort")
+        self.inner.abort()
+
+
+async def test_cancelled_during_assembly_waits_for_its_thread_then_resumes(
+    tmp_path: Path,
+) -> None:
+    mock = MockCalendly(seed=2, events=20, invitees_per_event=2, rate_limit=1_000_000)
+    async with mock, Calendly(token=mock.token, base_url=mock.url) as client:
+        sink = _BlockingSink(tmp_path)
+        task = asyncio.create_task(
+            export(client, tmp_path, organization=mock.organization_uri, sinks=[sink])
+        )
+        assert await asyncio.to_thread(sink.entered.wait, 10)
+        task.cancel()
+        # Before the fix the task ended at once while its thread went on writing (and,
+        # on abort, deleting) the temporary files a resume writes too.
+        done, _ = await asyncio.wait({task}, timeout=0.3)
+        assert not done
+        sink.release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert sink.ended == ["abort"]
+        assert not await asyncio.to_thread(lambda: list(tmp_path.glob(".*.tmp")))
+        summary = await export(
+            client, tmp_path, organization=mock.organization_uri, resume=True, formats="ndjson"
+        )
+        events, invitees = await plain_listing(mock)
+    assert summary.resumed
+    assert {r["uri"]: r for r in ndjson(tmp_path, "scheduled_events")} == events
+    assert {r["uri"]: r for r in ndjson(tmp_path, "invitees")} == invitees
