@@ -16,7 +16,7 @@ from aiohttp import web
 from conftest import Serve
 from export_support import ndjson, plain_listing
 
-from calendly_async import Calendly, DecodeError, RetryPolicy
+from calendly_async import Calendly, DecodeError, InvalidInputError, RetryPolicy
 from calendly_async.jobs import export
 from calendly_async.jobs._plan import plan_windows
 from calendly_async.jobs._sinks import NdjsonSink, Record
@@ -171,3 +171,16 @@ async def test_cancelled_during_assembly_waits_for_its_thread_then_resumes(
     assert summary.resumed
     assert {r["uri"]: r for r in ndjson(tmp_path, "scheduled_events")} == events
     assert {r["uri"]: r for r in ndjson(tmp_path, "invitees")} == invitees
+
+
+@pytest.mark.parametrize("body", [b"[]", b'"x"', b"7"])
+async def test_a_checkpoint_that_is_not_an_object_is_invalid_input(
+    tmp_path: Path, body: bytes
+) -> None:
+    (tmp_path / ".calendly-export").mkdir()
+    (tmp_path / ".calendly-export" / "checkpoint.json").write_bytes(body)
+    mock = MockCalendly(seed=1)
+    async with mock, Calendly(token=mock.token, base_url=mock.url) as client:
+        # Was AttributeError ('list' object has no attribute 'get'): a traceback in the CLI.
+        with pytest.raises(InvalidInputError, match="not a readable checkpoint"):
+            await export(client, tmp_path, organization=mock.organization_uri, resume=True)
