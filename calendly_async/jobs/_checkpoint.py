@@ -148,7 +148,7 @@ class FileCheckpointStore:
             return None
         try:
             return Checkpoint.from_json(msgspec.json.decode(data))
-        except (msgspec.DecodeError, KeyError, TypeError, ValueError) as exc:
+        except (msgspec.DecodeError, AttributeError, KeyError, TypeError, ValueError) as exc:
             raise InvalidInputError(f"{self.path} is not a readable checkpoint: {exc}") from None
 
     def save(self, checkpoint: Checkpoint) -> None:

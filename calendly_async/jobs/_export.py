@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -220,7 +221,7 @@ async def export(
         extras = [t for name in checkpoint.plan.includes for t in EXTRA_TABLES[name]]
         tables = [*MAIN_TABLES, *extras]
         chosen = list(sinks) if sinks is not None else make_sinks(directory, chosen_formats)
-        paths = await asyncio.to_thread(_assemble, staging, chosen, tables)
+        paths = await _assemble_to_end(staging, chosen, tables)
         counts = {table: 0 for table in tables} | await asyncio.to_thread(staging.counts)
         checkpoint.finished = True
         await asyncio.to_thread(store.save, _snapshot(checkpoint))
@@ -417,7 +418,37 @@ async def _retrying(
             await sleep(backoff.delay(attempt))
 
 
-def _assemble(staging: Staging, sinks: Sequence[Sink], tables: Sequence[str]) -> list[Path]:
+async def _assemble_to_end(
+    staging: Staging, sinks: Sequence[Sink], tables: Sequence[str]
+) -> list[Path]:
+    """``_assemble`` in a thread; a cancellation stops it and waits until it has ended.
+
+    A thread cannot be cancelled: left running, it would go on writing (or deleting)
+    the temporary files in DIR while the caller already resumes into the same paths.
+    """
+    stop = threading.Event()
+    future = asyncio.ensure_future(asyncio.to_thread(_assemble, staging, sinks, tables, stop))
+    try:
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        stop.set()
+        while not future.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait({future})  # never cancels ``future`` itself
+        future.exception()  # retrieved: the cancellation is what the caller sees
+        raise
+
+
+class _Stopped(Exception):
+    """The assembly was asked to stop (its export was cancelled)."""
+
+
+def _assemble(
+    staging: Staging,
+    sinks: Sequence[Sink],
+    tables: Sequence[str],
+    stop: threading.Event | None = None,
+) -> list[Path]:
     """Stream every table from staging, in order, to every sink; commit them all."""
     decode = msgspec.json.Decoder(dict[str, object]).decode
     try:
@@ -426,6 +457,8 @@ def _assemble(staging: Staging, sinks: Sequence[Sink], tables: Sequence[str]) ->
             for sink in sinks:
                 sink.begin(table)
             for batch in staging.stream(name):
+                if stop is not None and stop.is_set():
+                    raise _Stopped
                 records: list[Record] = [(raw, decode(raw)) for raw in batch]
                 for sink in sinks:
                     sink.write(table, records)

@@ -131,6 +131,8 @@ def plan_windows(since: TimeArg, until: TimeArg, count: int) -> tuple[Window, ..
     cursor = start
     while cursor < end:
         bounds.append(cursor)
+        if end - cursor <= span:
+            break  # never step past ``end`` (near year 9999 that overflows datetime)
         cursor += span
     bounds.append(end)
     return tuple(

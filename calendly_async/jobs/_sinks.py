@@ -148,6 +148,13 @@ class CsvSink(_FileSink):
         )
 
 
+def _sqlite_value(value: object) -> object:
+    """SQLite stores integers in 64 bits: a larger JSON integer is kept as its text."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        return str(value)
+    return value
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -195,7 +202,11 @@ class SqliteSink:
             f"ON CONFLICT (uri) DO UPDATE SET {updates}"
         )
         self._conn().executemany(
-            statement, [(*flat_row(table, record), raw.decode()) for raw, record in records]
+            statement,
+            [
+                (*map(_sqlite_value, flat_row(table, record)), raw.decode())
+                for raw, record in records
+            ],
         )
 
     def commit(self) -> list[Path]:

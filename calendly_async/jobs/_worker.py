@@ -22,9 +22,9 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from .._params import format_time
+from .._params import format_time, parse_time
 from ..client import Calendly
-from ..errors import BadRequestError, CalendlyError, RateLimitError
+from ..errors import BadRequestError, CalendlyError, DecodeError, RateLimitError
 from ..models.invitees import Invitee
 from ..models.scheduled_events import ScheduledEvent
 from ..pagination import Page, Paginator
@@ -136,11 +136,22 @@ class WindowWorker:
             sort="start_time:asc",
             count=PAGE_SIZE,
         )
+        begin, end = parse_time(window.start), parse_time(window.end)
+        floor = parse_time(state.cursor) if state.cursor else begin
         async with contextlib.aclosing(self._pages(listing)) as pages:
             async for page in pages:
-                todo = [
+                # An event outside the window asked for is not this window's (another
+                # window lists it when it is in range): skipped, it never moves the cursor.
+                items = [
                     (event, raw)
                     for event, raw in raw_items(page)
+                    if event.start_time is None or begin <= event.start_time < end
+                ]
+                for event, _ in items:
+                    floor = _in_order(event, floor, page)
+                todo = [
+                    (event, raw)
+                    for event, raw in items
                     if not state.finished(event.start_time, event.uri)
                 ]
                 await self._write(
@@ -237,6 +248,24 @@ class WindowWorker:
                     raise
                 self._tally.pages += 1
                 yield page
+
+
+def _in_order(event: ScheduledEvent, floor: datetime, page: Page[T]) -> datetime:
+    """The listing's new floor; ``DecodeError`` for an event out of ``start_time`` order.
+
+    The cursor relies on ``sort=start_time:asc``: an event earlier than one already
+    seen would be taken for finished (after the cursor moved past it) and skipped.
+    """
+    start = event.start_time
+    if start is None:
+        return floor
+    if start < floor:
+        raise DecodeError(
+            f"event {event.uri} starts at {format_time(start)}, before "
+            f"{format_time(floor)} listed earlier: not in start_time order",
+            url=page.response.url if page.response is not None else None,
+        )
+    return start
 
 
 def _event_key(event: ScheduledEvent) -> str:

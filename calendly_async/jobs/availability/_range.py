@@ -15,10 +15,14 @@ from datetime import UTC, datetime, timedelta
 from ..._params import TimeArg, parse_time
 from ...errors import InvalidInputError
 
-__all__ = ["DEFAULT_DAYS", "LookupRange", "lookup_range", "utc_now"]
+__all__ = ["DEFAULT_DAYS", "LATEST_END", "LookupRange", "lookup_range", "utc_now"]
 
 DEFAULT_DAYS = 7
 """Days covered when neither ``end`` nor ``days`` is given."""
+
+
+LATEST_END = datetime(9999, 12, 30, tzinfo=UTC)
+"""No lookup ends later: a schedule's local days (one either side) must still be dates."""
 
 
 def utc_now() -> datetime:
@@ -78,7 +82,12 @@ def lookup_range(
         if stop <= requested:
             raise InvalidInputError(f"end {stop.isoformat()} must be after start")
     else:
-        stop = requested + timedelta(days=days or DEFAULT_DAYS)
+        span = days or DEFAULT_DAYS
+        if requested > LATEST_END or span > (LATEST_END - requested).days:
+            raise InvalidInputError(f"{span} days from {requested.isoformat()} end too late")
+        stop = requested + timedelta(days=span)
+    if stop > LATEST_END:
+        raise InvalidInputError(f"end {stop.isoformat()} is after {LATEST_END.isoformat()}")
     moved = requested < now
     first = earliest if moved else requested
     if stop <= first:

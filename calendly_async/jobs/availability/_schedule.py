@@ -46,7 +46,8 @@ def schedule_zone(name: str | None) -> ZoneInfo:
 def clock_time(text: str | None) -> timedelta:
     """``"hh:mm"`` (``00:00`` to ``24:00``) as the time since local midnight."""
     hours, sep, minutes = (text or "").partition(":")
-    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+    digits = f"{hours}{minutes}"
+    if not (sep and digits.isascii() and digits.isdigit() and len(hours) <= 2 == len(minutes)):
         raise DecodeError(f"availability interval time {text!r} is not hh:mm")
     value = timedelta(hours=int(hours), minutes=int(minutes))
     if int(minutes) > 59 or value > _DAY:
