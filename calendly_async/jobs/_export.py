@@ -389,8 +389,10 @@ class _Run:
         """Run every unfinished window and extra; the checkpoint follows each event."""
         from ._writer import BatchWriter
 
-        held = await self.destination.counts(["invitees"])
-        self._base_invitees = held["invitees"]
+        if any(state.done or state.cursor for state in self.checkpoint.windows):
+            # Resuming: invitees done before (progress only; a fresh run starts at 0).
+            held = await self.destination.counts(["invitees"])
+            self._base_invitees = held["invitees"]
         writer: BatchWriter[StagedRecord] = BatchWriter(self.destination.write)
         writer.start()
         self.worker = WindowWorker(
