@@ -61,7 +61,9 @@ def add_export_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         metavar="LIST",
         help="also export event_types,memberships,routing_forms",
     )
-    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight (default: %(default)s)")
+    parser.add_argument(
+        "--concurrency", type=int, default=16, help="requests in flight (default: %(default)s)"
+    )
     parser.add_argument("--windows", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument(
         "--resume", action="store_true", help="continue the unfinished export in DIR"

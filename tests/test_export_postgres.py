@@ -42,7 +42,8 @@ async def rows(dsn: str, table: str) -> dict[str, Any]:
 
 async def records(dsn: str, table: str) -> dict[str, Any]:
     """``uri -> record`` as the ``jsonb`` column holds it."""
-    return {uri: msgspec.json.decode(row["record"]) for uri, row in (await rows(dsn, table)).items()}
+    found = await rows(dsn, table)
+    return {uri: msgspec.json.decode(row["record"]) for uri, row in found.items()}
 
 
 async def checkpoint_events(dsn: str) -> int:
@@ -140,8 +141,8 @@ async def test_kill_9_then_resume_from_another_place(database: str, tmp_path: Pa
             *command, cwd=first, env=env,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
-        while await checkpoint_events(database) < 150 and process.returncode is None:
-            await asyncio.sleep(0.02)
+        while await checkpoint_events(database) < 150 and process.returncode is None:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)  # polls a row another process writes
         assert process.returncode is None, "the export finished before it could be killed"
         process.send_signal(signal.SIGKILL)
         await process.wait()
@@ -201,12 +202,9 @@ async def test_two_organisations_share_the_tables_each_row_names_its_own(databas
         expected_two, _ = await plain_listing(two)
     stored = await rows(database, "scheduled_events")
     assert len(stored) == 70
-    assert {u for u, r in stored.items() if r["export_organization"] == one.organization_uri} == set(
-        expected_one
-    )
-    assert {u for u, r in stored.items() if r["export_organization"] == two.organization_uri} == set(
-        expected_two
-    )
+    for mock, expected in ((one, expected_one), (two, expected_two)):
+        owner = mock.organization_uri
+        assert {u for u, r in stored.items() if r["export_organization"] == owner} == set(expected)
     conn = await asyncpg.connect(database)
     try:
         keys = {r[0] for r in await conn.fetch(f"SELECT key FROM {CHECKPOINTS_TABLE}")}

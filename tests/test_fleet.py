@@ -86,7 +86,7 @@ async def test_one_worker_runs_many_tenants_at_once_each_on_its_own_client(
         results = [await wait(redis, ident, timeout=5) for ident, _ in queued]
         expected = [await plain_listing(mock) for mock in mocks]
     assert max(r["started"] for r in results) < min(r["finished"] for r in results)  # overlapped
-    for result, counter, mock, (events, invitees) in zip(
+    for result, counter, mock, (events, _) in zip(
         results, counters, mocks, expected, strict=True
     ):
         assert result["organization"] == mock.organization_uri

@@ -313,16 +313,18 @@ class PostgresDestination:
         events = (
             "SELECT uri FROM scheduled_events WHERE export_organization = $1 "
             "AND start_time >= $2 AND start_time < $3 AND ($4::text IS NULL OR "
-            "record -> 'event_memberships' @> jsonb_build_array(jsonb_build_object('user', $4::text)))"
+            "record -> 'event_memberships' @> "
+            "jsonb_build_array(jsonb_build_object('user', $4::text)))"
         )
-        arguments = (
+        arguments: tuple[object, ...] = (
             self.organization, parse_time(plan.since), parse_time(plan.until), plan.scope.user,
         )  # fmt: skip
         counts: dict[str, int] = {}
         async with self._pool.acquire() as conn:
             for name in tables:
                 if name == "scheduled_events":
-                    query, args = f"SELECT count(*) FROM ({events}) AS e", arguments
+                    query = f"SELECT count(*) FROM ({events}) AS e"
+                    args: tuple[object, ...] = arguments
                 elif name == "invitees":
                     query = (
                         "SELECT count(*) FROM invitees WHERE export_organization = $1 "
