@@ -16,6 +16,7 @@ import asyncpg
 import msgspec
 import pytest
 from export_support import client_for, plain_listing
+from postgres_support import checkpoint_events, records, rows
 
 from calendly_async import cli
 from calendly_async._optional import MissingDependencyError
@@ -26,41 +27,6 @@ from calendly_async.mock import Faults, MockCalendly
 
 START = datetime(2030, 1, 1, tzinfo=UTC)
 SINCE, UNTIL = "2030-01-01T00:00:00.000000Z", "2030-01-11T00:00:00.000000Z"
-
-
-async def rows(dsn: str, table: str) -> dict[str, Any]:
-    """``uri -> row`` of ``table`` (asserting no uri repeats)."""
-    conn = await asyncpg.connect(dsn)
-    try:
-        found = await conn.fetch(f"SELECT * FROM {table}")
-    finally:
-        await conn.close()
-    by_uri = {row["uri"]: dict(row) for row in found}
-    assert len(by_uri) == len(found)
-    return by_uri
-
-
-async def records(dsn: str, table: str) -> dict[str, Any]:
-    """``uri -> record`` as the ``jsonb`` column holds it."""
-    found = await rows(dsn, table)
-    return {uri: msgspec.json.decode(row["record"]) for uri, row in found.items()}
-
-
-async def checkpoint_events(dsn: str) -> int:
-    """Events the checkpoint rows say are done (0 before the table exists)."""
-    try:
-        conn = await asyncpg.connect(dsn)
-    except OSError:
-        return 0
-    try:
-        found = await conn.fetch(f"SELECT checkpoint FROM {CHECKPOINTS_TABLE}")
-    except asyncpg.UndefinedTableError:
-        return 0
-    finally:
-        await conn.close()
-    return sum(
-        window["events"] for row in found for window in msgspec.json.decode(row[0])["windows"]
-    )
 
 
 def cli_args(mock: MockCalendly, dsn: str, *extra: str) -> list[str]:

@@ -154,9 +154,11 @@ class _Threaded:
         self.store = store
 
     async def load(self) -> Checkpoint | None:
+        """The wrapped store's ``load``, in a thread."""
         return await asyncio.to_thread(self.store.load)
 
     async def save(self, checkpoint: Checkpoint) -> None:
+        """The wrapped store's ``save`` of a copy, in a thread."""
         # A copy: the loop keeps changing the original while the thread encodes it.
         await asyncio.to_thread(self.store.save, Checkpoint.from_json(checkpoint.to_json()))
 

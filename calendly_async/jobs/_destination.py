@@ -88,27 +88,33 @@ class LocalDestination:
         return cls(directory, work, sinks, as_async(chosen))
 
     def unfinished(self) -> str:
+        """The refusal: names DIR, ``--resume`` and deleting DIR."""
         return (
             f"{self.directory} holds an unfinished export: rerun with --resume (resume=True) "
             f"to continue it, or delete {self.directory} (or choose another --out) to start over"
         )
 
     async def open(self, plan: Plan, fresh: bool) -> None:
+        """Create DIR and open the staging file (emptied first when ``fresh``)."""
         if fresh:
             await asyncio.to_thread(self.directory.mkdir, parents=True, exist_ok=True)
             await asyncio.to_thread(self._staging.remove)
         await asyncio.to_thread(self._staging.open)
 
     async def write(self, records: Sequence[StagedRecord]) -> None:
+        """Upsert into the staging file (one transaction, in a thread)."""
         await asyncio.to_thread(self._staging.write, records)
 
     async def counts(self, tables: Sequence[str]) -> dict[str, int]:
+        """Staged records per table."""
         return {table: 0 for table in tables} | await asyncio.to_thread(self._staging.counts)
 
     async def commit(self, tables: Sequence[str]) -> list[Path]:
+        """Stream the staged tables through every sink; each file appears whole."""
         return await asyncio.to_thread(_assemble, self._staging, self._sinks, tables)
 
     async def close(self, finished: bool) -> None:
+        """Close the staging file; delete it when the export finished."""
         await asyncio.to_thread(self._staging.close)
         if finished:
             await asyncio.to_thread(self._staging.remove)

@@ -277,6 +277,7 @@ class PostgresDestination:
         return cls(pool, org, key, checkpoints, owned=owned)
 
     def unfinished(self) -> str:
+        """The refusal: names the export's key, ``--resume`` and its checkpoint row."""
         return (
             f"the database holds an unfinished export of {self.key}: rerun with --resume "
             f"(resume=True) to continue it, or delete its row from {CHECKPOINTS_TABLE} "
@@ -284,10 +285,12 @@ class PostgresDestination:
         )
 
     async def open(self, plan: Plan, fresh: bool) -> None:
+        """Remember the plan (for ``counts``)."""
         # Nothing to drop on a fresh start: a rerun upserts over the previous rows.
         self._plan = plan
 
     async def write(self, records: Sequence[StagedRecord]) -> None:
+        """``COPY`` the batch into the temporary table, merge it per table; one transaction."""
         if not records:
             return
         rows = [(r.table, seq, r.uri, r.json.decode()) for seq, r in enumerate(records)]
@@ -338,10 +341,12 @@ class PostgresDestination:
         return counts
 
     async def commit(self, tables: Sequence[str]) -> list[Path]:
+        """Nothing left to do: no files."""
         # Every batch is already committed; there are no files.
         return []
 
     async def close(self, finished: bool) -> None:
+        """Close the pool when this destination opened it."""
         if self._owned:
             with contextlib.suppress(Exception):
                 await self._pool.close()
