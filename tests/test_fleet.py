@@ -61,7 +61,7 @@ async def redis(redis_url: str) -> AsyncIterator[ArqRedis]:
 
 
 async def test_one_worker_runs_many_tenants_at_once_each_on_its_own_client(
-    database: str, redis_url: str, redis: ArqRedis
+    database: str, redis_url: str, redis: ArqRedis, capsys: pytest.CaptureFixture[str]
 ) -> None:
     async with AsyncExitStack() as stack:
         mocks, counters = await _mocks(stack, 3, events=40, invitees_per_event=1,
@@ -85,6 +85,13 @@ async def test_one_worker_runs_many_tenants_at_once_each_on_its_own_client(
             await worker.close()
         results = [await wait(redis, ident, timeout=5) for ident, _ in queued]
         expected = [await plain_listing(mock) for mock in mocks]
+    # The command: a finished job is not queued again; --wait prints its result.
+    capsys.readouterr()
+    args = ["fleet", "enqueue", "--redis", redis_url, "--wait", f"t1={mocks[1].organization_uri}"]
+    assert await asyncio.to_thread(cli.main, args) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == f"already queued: {job_id('t1', mocks[1].organization_uri)}"
+    assert msgspec.json.decode(printed[1])["counts"] == results[1]["counts"]
     assert max(r["started"] for r in results) < min(r["finished"] for r in results)  # overlapped
     for result, counter, mock, (events, _) in zip(
         results, counters, mocks, expected, strict=True
