@@ -7,6 +7,7 @@
         --since 2026-01-01T00:00:00Z --until 2026-07-01T00:00:00Z --out ./export \\
         --format ndjson,sqlite --include event_types,memberships --concurrency 16
     calendly-async ... export --out ./export --resume     # after an interruption
+    calendly-async ... export --organization ORG --database postgresql://u@db/calendly
 
 On a terminal the progress is shown live (with ``rich`` when installed, the
 ``cli`` extra; a one-line fallback otherwise); a summary is always printed at the
@@ -43,7 +44,14 @@ def add_export_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     scope.add_argument("--user", help="UUID or URI: only this user's events")
     parser.add_argument("--since", help="ISO-8601 start (default: the first event)")
     parser.add_argument("--until", help="ISO-8601 end, exclusive (default: after the last)")
-    parser.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", metavar="DIR", help="output directory")
+    target.add_argument(
+        "--database",
+        metavar="URL",
+        help="upsert into PostgreSQL (postgresql://...; the postgres extra) instead of "
+        "files; the checkpoint is kept there too; needs --organization",
+    )
     parser.add_argument(
         "--format", default=None, metavar="LIST", help="any of ndjson,csv,sqlite (default: all)"
     )
@@ -69,6 +77,7 @@ async def _export(client: Calendly, args: argparse.Namespace) -> None:
         summary = await export(
             client,
             args.out,
+            database=args.database,
             organization=args.organization,
             user=args.user,
             since=args.since,

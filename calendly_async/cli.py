@@ -42,6 +42,7 @@ import msgspec
 
 from ._cli_availability import add_availability_command
 from ._cli_export import add_export_command
+from ._cli_fleet import add_fleet_command
 from ._decoding import Pagination, next_page_token
 from ._redact import REDACTED
 from ._version import VERSION
@@ -482,6 +483,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_webhook_commands(commands)
     add_availability_command(commands)
     add_export_command(commands)
+    add_fleet_command(commands)
     return parser
 
 
@@ -569,6 +571,9 @@ async def _dispatch(args: argparse.Namespace) -> int:
         return await _serve_mock(args)
     if args.command == "webhooks" and args.action == "listen":
         return await _listen(args)
+    if getattr(args, "standalone", None) is not None:  # needs no Calendly client (fleet)
+        code: int = await args.standalone(args)
+        return code
     run: Command = args.run
     return await _run_with_client(run, args)
 

@@ -21,6 +21,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from helpers import TOKEN, FakeTime
+from servers import database, postgres_server, redis_url  # noqa: F401 (fixtures)
 
 from calendly_async import Calendly
 from calendly_async.mock import MockCalendly

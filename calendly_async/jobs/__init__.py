@@ -14,6 +14,8 @@ The pieces are small and replaceable: the plan (``Plan``, ``Window``,
 ``plan_windows``) is plain data, the checkpoint lives behind ``CheckpointStore``
 (``FileCheckpointStore`` by default) and the outputs behind ``Sink``
 (``NdjsonSink``, ``CsvSink``, ``SqliteSink``); ``TABLES`` is the column contract.
+``export(client, database="postgresql://...", organization=ORG)`` upserts into
+PostgreSQL instead, its checkpoint a row there (``PostgresCheckpointStore``).
 
 Availability (``calendly_async.jobs.availability``)::
 
@@ -24,9 +26,16 @@ Availability (``calendly_async.jobs.availability``)::
     common = await free_time(client, [alice, bob], min_duration=timedelta(minutes=30))
 """
 
-from ._checkpoint import Checkpoint, CheckpointStore, FileCheckpointStore, WindowState
+from ._checkpoint import (
+    AsyncCheckpointStore,
+    Checkpoint,
+    CheckpointStore,
+    FileCheckpointStore,
+    WindowState,
+)
 from ._export import WORK_DIR, UnfinishedExportError, export
 from ._plan import FORMATS, INCLUDES, Format, Include, Plan, Scope, Window, plan_windows
+from ._postgres import DatabaseError, PostgresCheckpointStore
 from ._sinks import CsvSink, NdjsonSink, Record, Sink, SqliteSink
 from ._stats import ExportProgress, ExportSummary
 from ._tables import TABLES, Column, Table
@@ -46,10 +55,12 @@ __all__ = [
     "INCLUDES",
     "TABLES",
     "WORK_DIR",
+    "AsyncCheckpointStore",
     "Checkpoint",
     "CheckpointStore",
     "Column",
     "CsvSink",
+    "DatabaseError",
     "ExportProgress",
     "ExportSummary",
     "FileCheckpointStore",
@@ -62,6 +73,7 @@ __all__ = [
     "OpenSlot",
     "OpenSlots",
     "Plan",
+    "PostgresCheckpointStore",
     "Record",
     "Scope",
     "Sink",

@@ -1,15 +1,18 @@
 """Checkpoints: which windows are finished and how far the others got.
 
 The state is plain data (``Checkpoint``, JSON-ready) behind a small
-``CheckpointStore`` protocol, so another store (a database row for a queued
-job) can replace the file one. ``FileCheckpointStore`` writes a temporary file
+``CheckpointStore`` protocol (blocking, run in a thread) or its async twin
+``AsyncCheckpointStore`` (a database row for a queued job: ``PostgresCheckpointStore``),
+so another store can replace the file one. ``FileCheckpointStore`` writes a temporary file
 and ``os.replace``-s it: a kill at any moment leaves the old or the new
 checkpoint, never half of one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import inspect
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -23,7 +26,14 @@ from .._params import format_time, parse_time
 from ..errors import InvalidInputError
 from ._plan import Plan
 
-__all__ = ["Checkpoint", "CheckpointStore", "FileCheckpointStore", "WindowState"]
+__all__ = [
+    "AsyncCheckpointStore",
+    "Checkpoint",
+    "CheckpointStore",
+    "FileCheckpointStore",
+    "WindowState",
+    "as_async",
+]
 
 VERSION = 1
 
@@ -123,6 +133,41 @@ class CheckpointStore(Protocol):
     def save(self, checkpoint: Checkpoint) -> None:
         """Replace the saved checkpoint atomically."""
         ...
+
+
+class AsyncCheckpointStore(Protocol):
+    """Where checkpoints live, for stores whose I/O is async (a database)."""
+
+    async def load(self) -> Checkpoint | None:
+        """The saved checkpoint, or ``None`` when there is none."""
+        ...
+
+    async def save(self, checkpoint: Checkpoint) -> None:
+        """Replace the saved checkpoint atomically."""
+        ...
+
+
+class _Threaded:
+    """A blocking ``CheckpointStore`` seen as an ``AsyncCheckpointStore`` (calls in a thread)."""
+
+    def __init__(self, store: CheckpointStore) -> None:
+        self.store = store
+
+    async def load(self) -> Checkpoint | None:
+        """The wrapped store's ``load``, in a thread."""
+        return await asyncio.to_thread(self.store.load)
+
+    async def save(self, checkpoint: Checkpoint) -> None:
+        """The wrapped store's ``save`` of a copy, in a thread."""
+        # A copy: the loop keeps changing the original while the thread encodes it.
+        await asyncio.to_thread(self.store.save, Checkpoint.from_json(checkpoint.to_json()))
+
+
+def as_async(store: CheckpointStore | AsyncCheckpointStore) -> AsyncCheckpointStore:
+    """Either kind of store, as the async protocol the export uses."""
+    if inspect.iscoroutinefunction(store.load):
+        return store  # type: ignore[return-value]
+    return _Threaded(store)  # type: ignore[arg-type]
 
 
 class FileCheckpointStore:

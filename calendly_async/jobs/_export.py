@@ -9,23 +9,23 @@ The steps, each in its own module:
    (``_staging`` via ``_writer``) and the checkpoint advances per finished event;
 4. retry (here): a window whose requests keep failing beyond the client's
    per-request retries is retried from its cursor with backoff;
-5. assemble (``_sinks``): the staged records go, in a stable order, to every
-   sink; each output appears whole or not at all.
+5. commit (``_destination``): the staged records go, in a stable order, to every
+   sink; each output appears whole or not at all. (A PostgreSQL destination,
+   ``_postgres``, upserts each batch straight into the database instead and keeps
+   the checkpoint there.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
-
-import msgspec
 
 from .._identifiers import resource_uri
 from .._params import TimeArg, format_time, parse_time
@@ -38,13 +38,13 @@ from ..errors import (
     ServerError,
     TransportError,
 )
-from ._checkpoint import Checkpoint, CheckpointStore, FileCheckpointStore
+from ._checkpoint import AsyncCheckpointStore, Checkpoint, CheckpointStore
+from ._destination import Destination, LocalDestination
 from ._extras import EXTRA_TABLES, check_extras, copy_extra
 from ._plan import Format, Include, Plan, Scope, parse_formats, parse_includes, plan_windows
-from ._sinks import Record, Sink, make_sinks
-from ._staging import Staging
+from ._sinks import Sink, make_sinks
+from ._staging import StagedRecord
 from ._stats import ExportProgress, ExportSummary, Tally, client_counters
-from ._tables import TABLES
 from ._worker import WindowWorker
 
 __all__ = ["WORK_DIR", "UnfinishedExportError", "export"]
@@ -84,8 +84,9 @@ def _transient(error: BaseException) -> bool:
 
 async def export(
     client: Calendly,
-    out: str | Path,
+    out: str | Path | None = None,
     *,
+    database: object | None = None,
     organization: str | None = None,
     user: str | None = None,
     since: TimeArg | None = None,
@@ -97,7 +98,7 @@ async def export(
     resume: bool = False,
     on_progress: ProgressCallback | None = None,
     sinks: Sequence[Sink] | None = None,
-    checkpoint_store: CheckpointStore | None = None,
+    checkpoint_store: CheckpointStore | AsyncCheckpointStore | None = None,
     window_attempts: int = 6,
     window_backoff: float = 1.0,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -122,12 +123,21 @@ async def export(
     ``formats``), plus the extras' tables; ``.calendly-export/`` holds the
     checkpoint while a run is unfinished.
 
+    With ``database="postgresql://..."`` (the ``postgres`` extra) the records are
+    upserted straight into PostgreSQL instead (the same tables, plus an
+    ``organization`` column and the record as ``jsonb``) and the checkpoint is a
+    row there, keyed by organization, user and range: a run killed on one
+    machine is resumed (``resume=True``) from any other.
+
     Parameters
     ----------
     client:
         The caller's client; every request shares its rate-limit budget.
     out:
         The output directory (created when missing).
+    database:
+        Instead of ``out``: a PostgreSQL DSN (``postgresql://user@host/db``) or
+        an ``asyncpg`` pool; needs ``organization``.
     organization, user:
         UUIDs or URIs. Neither: the current user's organization.
     since, until:
@@ -151,7 +161,8 @@ async def export(
     sinks:
         Write to these instead of the built-in ones for ``formats``.
     checkpoint_store:
-        Keep the checkpoint here instead of ``out/.calendly-export/checkpoint.json``.
+        Keep the checkpoint here (a ``CheckpointStore`` or ``AsyncCheckpointStore``)
+        instead of ``out/.calendly-export/checkpoint.json`` or the database row.
     window_attempts, window_backoff:
         A window failing beyond the client's retries is tried up to
         ``window_attempts`` times, waiting ``window_backoff * 2**(n-1)`` seconds
@@ -177,23 +188,73 @@ async def export(
     for name, value in (("windows", window_count), ("window_attempts", window_attempts)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidInputError(f"{name} must be a positive integer, not {value!r}")
-    directory = Path(out)
-    if await asyncio.to_thread(lambda: directory.exists() and not directory.is_dir()):
-        raise InvalidInputError(f"{directory} is not a directory")
+    if (out is None) == (database is None):
+        raise InvalidInputError("pass exactly one of out (a directory) or database")
     if "routing_forms" in includes and organization is None and user is not None:
         raise InvalidInputError("include routing_forms needs an organization")
     _check_range(since, until)
     _check_scope(client, organization, user)
-    work = directory / WORK_DIR
-    store = checkpoint_store or FileCheckpointStore(work / "checkpoint.json")
-    staging = Staging(work / "staging.sqlite")
-    previous = await asyncio.to_thread(store.load)
-    resuming = previous is not None and not previous.finished
-    if resuming and not resume:
-        raise UnfinishedExportError(
-            f"{directory} holds an unfinished export: rerun with --resume (resume=True) to "
-            f"continue it, or delete {directory} (or choose another --out) to start over"
+    destination: Destination
+    if out is not None:
+        directory = Path(out)
+        if await asyncio.to_thread(lambda: directory.exists() and not directory.is_dir()):
+            raise InvalidInputError(f"{directory} is not a directory")
+        chosen = list(sinks) if sinks is not None else make_sinks(directory, chosen_formats)
+        destination = LocalDestination.in_directory(
+            directory, directory / WORK_DIR, chosen, checkpoint_store
         )
+    else:
+        if sinks is not None or formats is not None:
+            raise InvalidInputError("formats and sinks are for files; a database gets every table")
+        from ._postgres import PostgresDestination
+
+        destination = await PostgresDestination.connect(
+            database, organization, user, since, until, checkpoint_store
+        )
+    finished = False
+    try:
+        summary = await _export_into(
+            destination,
+            client,
+            _Request(organization, user, since, until, includes, window_count, resume),
+            _Run.Options(concurrency, lanes, on_progress),
+            _Backoff(window_attempts, window_backoff, 30.0),
+            sleep,
+        )
+        finished = True
+    finally:
+        await destination.close(finished)
+    return dataclasses.replace(summary, duration=time.monotonic() - started)
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """What the caller asked for (a resume must agree with the saved plan)."""
+
+    organization: str | None
+    user: str | None
+    since: TimeArg | None
+    until: TimeArg | None
+    includes: tuple[Include, ...]
+    window_count: int
+    resume: bool
+
+
+async def _export_into(
+    destination: Destination,
+    client: Calendly,
+    asked: _Request,
+    options: _Run.Options,
+    backoff: _Backoff,
+    sleep: Callable[[float], Awaitable[None]],
+) -> ExportSummary:
+    """Plan (or continue), work, commit; the caller closes ``destination``."""
+    organization, user, since, until = asked.organization, asked.user, asked.since, asked.until
+    includes = asked.includes
+    previous = await destination.checkpoints.load()
+    resuming = previous is not None and not previous.finished
+    if resuming and not asked.resume:
+        raise UnfinishedExportError(destination.unfinished())
     tally = Tally()
     before = client_counters(client, tally)
     if previous is not None and resuming:
@@ -207,27 +268,21 @@ async def export(
             scope=scope,
             since=first,
             until=last,
-            windows=plan_windows(first, last, window_count) if first < last else (),
+            windows=plan_windows(first, last, asked.window_count) if first < last else (),
             includes=includes,
         )
         checkpoint = Checkpoint.start(plan)
-        await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
-        await asyncio.to_thread(staging.remove)
-        await asyncio.to_thread(store.save, checkpoint)
-    await asyncio.to_thread(staging.open)
-    try:
-        run = _Run(client, checkpoint, store, staging, concurrency, lanes, on_progress, tally)
-        await run.work(_Backoff(window_attempts, window_backoff, 30.0), sleep)
-        extras = [t for name in checkpoint.plan.includes for t in EXTRA_TABLES[name]]
-        tables = [*MAIN_TABLES, *extras]
-        chosen = list(sinks) if sinks is not None else make_sinks(directory, chosen_formats)
-        paths = await _assemble_to_end(staging, chosen, tables)
-        counts = {table: 0 for table in tables} | await asyncio.to_thread(staging.counts)
-        checkpoint.finished = True
-        await asyncio.to_thread(store.save, _snapshot(checkpoint))
-    finally:
-        await asyncio.to_thread(staging.close)
-    await asyncio.to_thread(staging.remove)
+    await destination.open(checkpoint.plan, fresh=not resuming)
+    if not resuming:
+        await destination.checkpoints.save(checkpoint)
+    run = _Run(client, checkpoint, destination, options, tally)
+    await run.work(backoff, sleep)
+    extras = [t for name in checkpoint.plan.includes for t in EXTRA_TABLES[name]]
+    tables = [*MAIN_TABLES, *extras]
+    paths = await destination.commit(tables)
+    counts = await destination.counts(tables)
+    checkpoint.finished = True
+    await destination.checkpoints.save(checkpoint)
     used = client_counters(client, run.tally).since(before)
     return ExportSummary(
         counts=counts,
@@ -237,39 +292,38 @@ async def export(
         rate_limit_wait=used.rate_limit_wait,
         window_retries=run.tally.window_retries,
         stale_restarts=run.tally.stale_restarts,
-        duration=time.monotonic() - started,
+        duration=0.0,
         paths=paths,
         resumed=resuming,
         peak_items_held=run.peak_held,
     )
 
 
-def _snapshot(checkpoint: Checkpoint) -> Checkpoint:
-    """A copy to save from a thread while the loop keeps changing the original."""
-    return Checkpoint.from_json(checkpoint.to_json())
-
-
 class _Run:
     """One run of the work phase: windows, extras, checkpoint saves, progress."""
+
+    @dataclass(frozen=True, slots=True)
+    class Options:
+        """How hard to work: requests in flight, windows at once, the progress callback."""
+
+        concurrency: int
+        lanes: int
+        on_progress: ProgressCallback | None
 
     def __init__(
         self,
         client: Calendly,
         checkpoint: Checkpoint,
-        store: CheckpointStore,
-        staging: Staging,
-        concurrency: int,
-        lanes: int,
-        on_progress: ProgressCallback | None,
+        destination: Destination,
+        options: _Run.Options,
         tally: Tally,
     ) -> None:
         self.client = client
         self.checkpoint = checkpoint
-        self.store = store
-        self.staging = staging
-        self.concurrency = concurrency
-        self.lanes = lanes
-        self.on_progress = on_progress
+        self.destination = destination
+        self.concurrency = options.concurrency
+        self.lanes = options.lanes
+        self.on_progress = options.on_progress
         self.started = time.monotonic()
         self.tally = tally
         self.peak_held = 0
@@ -325,7 +379,7 @@ class _Run:
         while not self._stopping:
             await self._dirty.wait()
             self._dirty.clear()
-            await asyncio.to_thread(self.store.save, _snapshot(self.checkpoint))
+            await self.destination.checkpoints.save(self.checkpoint)
             if not self._stopping:
                 # At most ~20 saves a second (each one fsyncs); a kill loses at most
                 # the events finished in the last interval.
@@ -335,8 +389,11 @@ class _Run:
         """Run every unfinished window and extra; the checkpoint follows each event."""
         from ._writer import BatchWriter
 
-        self._base_invitees = (await asyncio.to_thread(self.staging.counts)).get("invitees", 0)
-        writer: BatchWriter[object] = BatchWriter(self.staging.write)  # type: ignore[arg-type]
+        if any(state.done or state.cursor for state in self.checkpoint.windows):
+            # Resuming: invitees done before (progress only; a fresh run starts at 0).
+            held = await self.destination.counts(["invitees"])
+            self._base_invitees = held["invitees"]
+        writer: BatchWriter[StagedRecord] = BatchWriter(self.destination.write)
         writer.start()
         self.worker = WindowWorker(
             self.client,
@@ -367,7 +424,7 @@ class _Run:
             self._dirty.set()
             with contextlib.suppress(Exception):
                 await keeper  # at most one save and one interval
-            await asyncio.to_thread(self.store.save, _snapshot(self.checkpoint))
+            await self.destination.checkpoints.save(self.checkpoint)
             if self.on_progress is not None:
                 self.on_progress(self.progress())
 
@@ -416,60 +473,6 @@ async def _retrying(
                 raise
             tally.window_retries += 1
             await sleep(backoff.delay(attempt))
-
-
-async def _assemble_to_end(
-    staging: Staging, sinks: Sequence[Sink], tables: Sequence[str]
-) -> list[Path]:
-    """``_assemble`` in a thread; a cancellation stops it and waits until it has ended.
-
-    A thread cannot be cancelled: left running, it would go on writing (or deleting)
-    the temporary files in DIR while the caller already resumes into the same paths.
-    """
-    stop = threading.Event()
-    future = asyncio.ensure_future(asyncio.to_thread(_assemble, staging, sinks, tables, stop))
-    try:
-        return await asyncio.shield(future)
-    except asyncio.CancelledError:
-        stop.set()
-        while not future.done():
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait({future})  # never cancels ``future`` itself
-        future.exception()  # retrieved: the cancellation is what the caller sees
-        raise
-
-
-class _Stopped(Exception):
-    """The assembly was asked to stop (its export was cancelled)."""
-
-
-def _assemble(
-    staging: Staging,
-    sinks: Sequence[Sink],
-    tables: Sequence[str],
-    stop: threading.Event | None = None,
-) -> list[Path]:
-    """Stream every table from staging, in order, to every sink; commit them all."""
-    decode = msgspec.json.Decoder(dict[str, object]).decode
-    try:
-        for name in tables:
-            table = TABLES[name]
-            for sink in sinks:
-                sink.begin(table)
-            for batch in staging.stream(name):
-                if stop is not None and stop.is_set():
-                    raise _Stopped
-                records: list[Record] = [(raw, decode(raw)) for raw in batch]
-                for sink in sinks:
-                    sink.write(table, records)
-    except BaseException:
-        for sink in sinks:
-            sink.abort()
-        raise
-    paths: list[Path] = []
-    for sink in sinks:
-        paths.extend(sink.commit())
-    return paths
 
 
 def _check_range(since: TimeArg | None, until: TimeArg | None) -> None:

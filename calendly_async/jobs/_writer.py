@@ -2,8 +2,9 @@
 
 Every ``await writer.write(records)`` returns once its records are committed, so
 a caller can advance its checkpoint right after. Writes waiting at the same time
-are coalesced into one transaction, run by ``asyncio.to_thread`` so SQLite never
-blocks the loop. Each caller waits for its own write: memory holds at most one
+are coalesced into one transaction by ``commit``: an async one (the export's
+destination) is awaited, a blocking one runs in ``asyncio.to_thread``, so the
+loop is never blocked. Each caller waits for its own write: memory holds at most one
 pending batch per worker.
 """
 
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Sequence
+import inspect
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
 __all__ = ["BatchWriter"]
@@ -20,18 +22,25 @@ R = TypeVar("R")
 
 
 class BatchWriter(Generic[R]):
-    """Coalesces concurrent ``write`` calls into batches for a blocking ``commit``.
+    """Coalesces concurrent ``write`` calls into batches for an async ``commit``.
 
     Parameters
     ----------
     commit:
-        Writes one batch durably (called in a worker thread, one at a time).
+        Writes one batch durably, one batch at a time: an ``async def`` is awaited
+        on the loop, a plain function runs in a worker thread.
     max_batch:
         At most this many records per transaction.
     """
 
-    def __init__(self, commit: Callable[[Sequence[R]], None], *, max_batch: int = 5000) -> None:
+    def __init__(
+        self,
+        commit: Callable[[Sequence[R]], Awaitable[None]] | Callable[[Sequence[R]], None],
+        *,
+        max_batch: int = 5000,
+    ) -> None:
         self._commit = commit
+        self._commit_async = inspect.iscoroutinefunction(commit)
         self._max_batch = max_batch
         self._pending: list[tuple[Sequence[R], asyncio.Future[None]]] = []
         self._wake = asyncio.Event()
@@ -67,7 +76,10 @@ class BatchWriter(Generic[R]):
             while self._pending:
                 batch, waiters = self._take()
                 try:
-                    await asyncio.to_thread(self._commit, batch)
+                    if self._commit_async:
+                        await self._commit(batch)  # type: ignore[misc]
+                    else:
+                        await asyncio.to_thread(self._commit, batch)
                 except Exception as exc:
                     for future in waiters:
                         if not future.done():
