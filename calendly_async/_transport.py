@@ -277,6 +277,23 @@ async def _read_body(raw: aiohttp.ClientResponse, limit: int, method: str, url: 
     return b"".join(chunks)
 
 
+def _inflated_too_large(exc: BaseException) -> bool:
+    """Whether aiohttp gave up inflating a compressed body past its own limit.
+
+    aiohttp 3.13 and later stop decompressing at 32 MiB per read and raise
+    ``ClientPayloadError`` caused by ``DecompressSizeError``: an oversized body
+    like any other (``DecodeError``, not retried), not a dropped connection.
+    Older releases have no such limit; there the running count in ``_read_body``
+    refuses the inflated body.
+    """
+    size_error = getattr(aiohttp.http_exceptions, "DecompressSizeError", None)
+    return (
+        isinstance(exc, aiohttp.ClientPayloadError)
+        and size_error is not None
+        and isinstance(exc.__cause__, size_error)
+    )
+
+
 def _too_large(size: str, limit: int, method: str, url: str) -> DecodeError:
     return DecodeError(
         f"the response to {method} {url} is {size}, over max_response_bytes ({limit}); "
@@ -655,6 +672,12 @@ class Transport:
             raise InvalidInputError(f"{call.url!r} is not a valid URL") from exc
         except (TimeoutError, aiohttp.ClientError) as exc:
             logger.log(call.log_level, "%s %s failed: %s", call.method, call.url, type(exc))
+            if _inflated_too_large(exc):
+                raise DecodeError(
+                    f"the response to {call.method} {call.url} inflates past aiohttp's "
+                    "decompression limit (a compressed body too large to read); not read further",
+                    url=call.url,
+                ) from exc
             raise _translate(exc, call.method, call.url) from exc
         self._record(call, response)
         return response

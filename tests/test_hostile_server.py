@@ -281,6 +281,26 @@ async def test_compressed_body_is_capped_after_decompression(serve: Serve) -> No
     assert "more than 1048576 bytes" in str(caught.value)
 
 
+async def test_body_inflating_past_aiohttps_own_limit_is_a_decode_error_not_retried(
+    serve: Serve,
+) -> None:
+    # aiohttp >= 3.13 stops inflating at 32 MiB per read and raises ClientPayloadError:
+    # that is an oversized body (DecodeError, sent once), not a dropped connection to retry.
+    bomb = gzip.compress(b"0" * (48 * 1024 * 1024), 9)
+
+    async def answer(request: web.Request) -> web.StreamResponse:
+        headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+        return web.Response(body=bomb, headers=headers)
+
+    base, counter = await _api(serve, answer)
+    cap = 40 * 1024 * 1024  # under the inflated size whether or not aiohttp limits it
+    async with Calendly(token=TOKEN, base_url=base, max_response_bytes=cap) as client:
+        with pytest.raises(DecodeError):
+            await client.users.me()
+        assert client.stats.retries == 0
+    assert counter.hits == 1
+
+
 def test_default_cap_is_64_mib() -> None:
     assert DEFAULT_MAX_RESPONSE_BYTES == 64 * 1024 * 1024
     client = Calendly(token=TOKEN)
