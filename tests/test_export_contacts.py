@@ -256,10 +256,11 @@ async def test_unknown_fields_of_contacts_and_definitions_kept(serve: Any, tmp_p
             client, tmp_path, organization=f"{base[0]}/organizations/ORG",
             since=SINCE, until=UNTIL, include=["contacts"],
         )  # fmt: skip
+    definition_uri = f"{base[0]}/contacts/custom_field_definitions/D1"
     for table, expected in (
         ("contacts", {**CONTACT, "uri": f"{base[0]}/contacts/C1"}),
-        ("contact_custom_fields", {**DEFINITION, "uri": f"{base[0]}/contacts/custom_field_definitions/D1"}),
-    ):  # fmt: skip
+        ("contact_custom_fields", {**DEFINITION, "uri": definition_uri}),
+    ):
         formats = every_format(tmp_path, table)
         assert list(formats["ndjson"].values()) == [expected]
         assert list(formats["sqlite"].values()) == [expected]

@@ -7,8 +7,8 @@ next to the events, staged like them and marked done in the checkpoint.
 Calendly rules (reference §6.2, §6.4, §6.8, §6.11): ``GET /event_types`` and
 ``GET /organization_memberships`` need ``organization`` or ``user``;
 ``GET /routing_forms`` needs ``organization``; ``GET /routing_form_submissions``
-needs ``form``; ``GET /contacts`` takes no owner filter (the contacts are the
-token's user's) and sorts by ``created_at``; ``GET /contacts/custom_field_definitions``
+needs ``form``; ``GET /contacts`` takes no organization or user filter (the
+contacts the token sees) and sorts by ``created_at``; ``GET /contacts/custom_field_definitions``
 is one unpaginated ``collection``.
 """
 
