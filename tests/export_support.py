@@ -127,6 +127,15 @@ def every_format(directory: Path, table: str) -> dict[str, dict[str, Any]]:
     }
 
 
+def assert_exact(directory: Path, expected: dict[str, dict[str, Any]]) -> None:
+    """Each table (``name -> {uri: record}``) holds exactly ``expected`` in every format."""
+    for table, records in expected.items():
+        formats = every_format(directory, table)
+        assert formats["ndjson"] == records
+        assert formats["sqlite"] == records
+        assert set(formats["csv"]) == set(records)
+
+
 def output_bytes(directory: Path) -> dict[str, bytes]:
     """The NDJSON and CSV files' bytes (for byte-for-byte comparisons)."""
     return {

@@ -11,16 +11,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import msgspec
 import pytest
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from export_support import client_for, csv_rows, every_format, ndjson, plain_contacts
+from export_support import (
+    assert_exact,
+    client_for,
+    csv_rows,
+    every_format,
+    ndjson,
+    plain_contacts,
+)
 from postgres_support import records, rows
 
 from calendly_async import Calendly, cli
 from calendly_async.errors import ServerError
 from calendly_async.jobs import TABLES, export
+from calendly_async.jobs._postgres import _expression
 from calendly_async.jobs._tables import column_value
 from calendly_async.mock import Faults, MockCalendly
 
@@ -99,11 +108,7 @@ async def test_contacts_exact_in_every_format(mock: MockCalendly, tmp_path: Path
         summary = await export(client, tmp_path, **_range(mock), include="contacts")
     assert summary.counts["contacts"] == len(contacts)
     assert summary.counts["contact_custom_fields"] == len(definitions)
-    for table, expected in (("contacts", contacts), ("contact_custom_fields", definitions)):
-        formats = every_format(tmp_path, table)
-        assert formats["ndjson"] == expected
-        assert formats["sqlite"] == expected
-        assert set(formats["csv"]) == set(expected)
+    assert_exact(tmp_path, {"contacts": contacts, "contact_custom_fields": definitions})
     # Calendly rule: oldest first, 100 a page, custom fields not excluded.
     assert paths.contact_queries[0] == {"sort": "created_at:asc", "count": "100"}
     assert len(paths.contact_queries) == 2
@@ -183,11 +188,7 @@ async def test_resume_after_contacts_fail_redoes_only_the_extra(
     )
     assert checkpoint["extras_done"] == ["contacts"]
     assert checkpoint["finished"] is True
-    for table, expected in (("contacts", contacts), ("contact_custom_fields", definitions)):
-        formats = every_format(tmp_path, table)
-        assert formats["ndjson"] == expected
-        assert formats["sqlite"] == expected
-        assert set(formats["csv"]) == set(expected)
+    assert_exact(tmp_path, {"contacts": contacts, "contact_custom_fields": definitions})
 
 
 async def test_cli_include_contacts_with_a_user_scope(tmp_path: Path) -> None:
@@ -269,16 +270,24 @@ async def test_unknown_fields_of_contacts_and_definitions_kept(serve: Any, tmp_p
     assert csv_rows(tmp_path, "contacts")[0]["email"] == "f@example.com"
 
 
+FIRST = {"email": "a@x"}
+PRIMARY_CASES: list[tuple[dict[str, Any], str | None]] = [
+    ({"emails": [FIRST, {"email": "b@x", "is_primary": True}]}, "b@x"),
+    ({"emails": [FIRST, {"email": "b@x", "is_primary": "yes"}]}, "a@x"),
+    ({"emails": [{"is_primary": True}, FIRST]}, None),
+    ({"emails": []}, None),
+    ({"emails": "a@x"}, None),
+    ({"emails": ["a@x"]}, None),
+    ({}, None),
+]
+"""Records and their ``email`` column: the flagged entry, else the first, else null."""
+
+
 def test_primary_column_reads_the_flagged_entry_else_the_first() -> None:
     email = TABLES["contacts"].columns[1]
     assert email.name == "email"
-    first = {"email": "a@x"}
-    assert column_value({"emails": [first, {"email": "b@x", "is_primary": True}]}, email) == "b@x"
-    assert column_value({"emails": [first, {"email": "b@x", "is_primary": "yes"}]}, email) == "a@x"
-    assert column_value({"emails": []}, email) is None
-    assert column_value({"emails": "a@x"}, email) is None
-    assert column_value({"emails": ["a@x"]}, email) is None
-    assert column_value({}, email) is None
+    for record, expected in PRIMARY_CASES:
+        assert column_value(record, email) == expected, record
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------
@@ -303,6 +312,18 @@ async def test_postgres_holds_exactly_the_contacts(database: str) -> None:
         assert isinstance(row["created_at"], datetime)
         assert msgspec.json.decode(row["custom_fields"]) == contacts[uri]["custom_fields"]
         assert msgspec.json.decode(row["emails"]) == contacts[uri]["emails"]
+    # PostgreSQL computes the column itself: the same answer as the file sinks'.
+    expression = _expression(TABLES["contacts"].columns[1])
+    conn = await asyncpg.connect(database)
+    try:
+        for record, expected in PRIMARY_CASES:
+            found = await conn.fetchval(
+                f"SELECT {expression} FROM (SELECT $1::jsonb AS record) AS s",
+                msgspec.json.encode(record).decode(),
+            )
+            assert found == expected, record
+    finally:
+        await conn.close()
     field_rows = await rows(database, "contact_custom_fields")
     for uri, row in field_rows.items():
         assert msgspec.json.decode(row["options"]) == definitions[uri]["options"]
