@@ -59,7 +59,7 @@ def add_export_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "--include",
         default=None,
         metavar="LIST",
-        help="also export event_types,memberships,routing_forms",
+        help="also export event_types,memberships,routing_forms,contacts",
     )
     parser.add_argument(
         "--concurrency", type=int, default=16, help="requests in flight (default: %(default)s)"

@@ -58,7 +58,9 @@ def add_fleet_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     enqueue.add_argument("--since", help="ISO-8601 start (default: the first event)")
     enqueue.add_argument("--until", help="ISO-8601 end, exclusive (default: after the last)")
     enqueue.add_argument(
-        "--include", metavar="LIST", help="also export event_types,memberships,routing_forms"
+        "--include",
+        metavar="LIST",
+        help="also export event_types,memberships,routing_forms,contacts",
     )
     enqueue.add_argument(
         "--wait", action="store_true", help="wait for every job; print each result as JSON"

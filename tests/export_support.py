@@ -82,6 +82,18 @@ async def plain_listing(
     return {event["uri"]: event for event in events}, invitees
 
 
+async def plain_contacts(mock: MockCalendly) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every contact and custom field definition of the mock, by uri, over plain aiohttp
+    (contacts page by page; the definitions are one unpaginated collection)."""
+    headers = {"Authorization": f"Bearer {mock.token}"}
+    async with aiohttp.ClientSession(headers=headers) as http:
+        contacts = await _pages(http, f"{mock.url}/contacts", {})
+        async with http.get(f"{mock.url}/contacts/custom_field_definitions") as response:
+            assert response.status == 200, await response.text()
+            definitions = msgspec.json.decode(await response.read())["collection"]
+    return {c["uri"]: c for c in contacts}, {d["uri"]: d for d in definitions}
+
+
 def ndjson(directory: Path, table: str) -> list[Any]:
     """The records of ``TABLE.ndjson``, in file order."""
     lines = (directory / f"{table}.ndjson").read_bytes().splitlines()
@@ -113,6 +125,15 @@ def every_format(directory: Path, table: str) -> dict[str, dict[str, Any]]:
         "csv": {r["uri"]: r for r in rows},
         "sqlite": db,
     }
+
+
+def assert_exact(directory: Path, expected: dict[str, dict[str, Any]]) -> None:
+    """Each table (``name -> {uri: record}``) holds exactly ``expected`` in every format."""
+    for table, records in expected.items():
+        formats = every_format(directory, table)
+        assert formats["ndjson"] == records
+        assert formats["sqlite"] == records
+        assert set(formats["csv"]) == set(records)
 
 
 def output_bytes(directory: Path) -> dict[str, bytes]:

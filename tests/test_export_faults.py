@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from export_support import Requests, client_for, every_format, plain_listing
+from export_support import Requests, assert_exact, client_for, plain_listing
 
 from calendly_async.errors import BadRequestError, ErrorDetail, ServerError
 from calendly_async.jobs import export
@@ -49,11 +49,7 @@ async def _expected(mock: MockCalendly) -> tuple[dict[str, Any], dict[str, Any]]
 
 
 def _assert_exact(directory: Path, events: dict[str, Any], invitees: dict[str, Any]) -> None:
-    for table, expected in (("scheduled_events", events), ("invitees", invitees)):
-        formats = every_format(directory, table)
-        assert formats["ndjson"] == expected
-        assert formats["sqlite"] == expected
-        assert set(formats["csv"]) == set(expected)
+    assert_exact(directory, {"scheduled_events": events, "invitees": invitees})
 
 
 async def test_ten_percent_faults_give_exact_data(tmp_path: Path) -> None:

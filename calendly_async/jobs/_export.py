@@ -146,7 +146,9 @@ async def export(
     formats:
         Any of ``ndjson``, ``csv``, ``sqlite`` (default: all).
     include:
-        Any of ``event_types``, ``memberships``, ``routing_forms``.
+        Any of ``event_types``, ``memberships``, ``routing_forms``, ``contacts``
+        (the contacts the token sees, whatever the scope, and the contact
+        custom field definitions).
     concurrency:
         Requests in flight at most (invitee listings); ``concurrency // 4``
         windows (at least 1) are listed at once.

@@ -31,8 +31,8 @@ Format = Literal["ndjson", "csv", "sqlite"]
 FORMATS: tuple[Format, ...] = ("ndjson", "csv", "sqlite")
 """Every output format, in the order files are written."""
 
-Include = Literal["event_types", "memberships", "routing_forms"]
-INCLUDES: tuple[Include, ...] = ("event_types", "memberships", "routing_forms")
+Include = Literal["event_types", "memberships", "routing_forms", "contacts"]
+INCLUDES: tuple[Include, ...] = ("event_types", "memberships", "routing_forms", "contacts")
 """The optional extra resources an export can add."""
 
 MIN_WINDOW = timedelta(hours=1)

@@ -59,6 +59,7 @@ _BOOLEAN = frozenset({"active", "rescheduled"})
 _JSON = frozenset({
     "event_memberships", "event_guests", "calendar_event", "questions_and_answers",
     "tracking", "payment", "reconfirmation", "questions", "result",
+    "emails", "phone_numbers", "custom_fields", "options",
 })  # fmt: skip
 
 
@@ -87,12 +88,28 @@ def _path(column: Column) -> str:
     return "'{" + ",".join(column.path) + "}'"
 
 
+def _primary_expression(column: Column) -> str:
+    """SQL for a ``primary`` column (as ``column_value``): the flagged entry's key, else
+    the first entry's; null when the path holds no list or the entry no object."""
+    assert column.primary is not None
+    flag, key = column.primary
+    entries = f"s.record #> {_path(column)}"
+    return (
+        f"(SELECT e.value ->> '{key}' FROM jsonb_array_elements(CASE jsonb_typeof({entries}) "
+        f"WHEN 'array' THEN {entries} ELSE '[]'::jsonb END) WITH ORDINALITY AS e(value, n) "
+        f"ORDER BY (e.value -> '{flag}' = 'true'::jsonb) IS TRUE DESC, e.n LIMIT 1)"
+    )
+
+
 def _expression(column: Column) -> str:
-    """SQL computing the flat column from the staged ``s.record`` (as ``cell`` does)."""
+    """SQL computing the flat column from the staged ``s.record`` (as ``column_value`` does)."""
     kind = postgres_type(column)
-    if kind == "jsonb":
+    if column.primary is not None:
+        text = _primary_expression(column)
+    elif kind == "jsonb":
         return f"s.record #> {_path(column)}"
-    text = f"(s.record #>> {_path(column)})"
+    else:
+        text = f"(s.record #>> {_path(column)})"
     return text if kind == "text" else f"{text}::{kind}"
 
 

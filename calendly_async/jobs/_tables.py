@@ -16,25 +16,37 @@ from typing import Any
 
 import msgspec
 
-__all__ = ["TABLES", "Column", "Table", "cell", "flat_row"]
+__all__ = ["TABLES", "Column", "Table", "cell", "column_value", "flat_row"]
 
 _encode = msgspec.json.Encoder().encode
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One flat column: its name and the path of keys it reads from the record."""
+    """One flat column: its name and the path of keys it reads from the record.
+
+    With ``primary`` (``(flag, key)``), ``path`` leads to a list of objects and the
+    column reads ``key`` of the first entry whose ``flag`` is ``true``, or of the
+    first entry when none is (a contact's primary e-mail).
+    """
 
     name: str
     path: tuple[str, ...]
+    primary: tuple[str, str] | None = None
 
 
 def _columns(*specs: str) -> tuple[Column, ...]:
-    """``"uri"`` reads ``record["uri"]``; ``"location_type=location.type"`` a nested key."""
+    """``"uri"`` reads ``record["uri"]``; ``"location_type=location.type"`` a nested key;
+    ``"email=emails[is_primary].email"`` the ``email`` of the primary entry of a list."""
     columns = []
     for spec in specs:
         name, _, path = spec.partition("=")
-        columns.append(Column(name, tuple((path or name).split("."))))
+        head, _, picked = (path or name).partition("[")
+        primary = None
+        if picked:
+            flag, _, key = picked.partition("].")
+            primary = (flag, key)
+        columns.append(Column(name, tuple(head.split(".")), primary))
     return tuple(columns)
 
 
@@ -170,6 +182,45 @@ ROUTING_FORM_SUBMISSIONS = Table(
     indexes=("routing_form",),
 )
 
+CONTACTS = Table(
+    "contacts",
+    _columns(
+        "uri",
+        "email=emails[is_primary].email",
+        "name",
+        "timezone",
+        "job_title",
+        "company",
+        "country",
+        "state",
+        "city",
+        "linkedin",
+        "owner",
+        "app_url",
+        "created_at",
+        "updated_at",
+        "emails",
+        "phone_numbers",
+        "custom_fields",
+    ),
+    indexes=("email",),
+)
+
+CONTACT_CUSTOM_FIELDS = Table(
+    "contact_custom_fields",
+    _columns(
+        "uri",
+        "label",
+        "field_type",
+        "currency",
+        "source",
+        "question_uuid",
+        "options",
+        "created_at",
+        "updated_at",
+    ),
+)
+
 TABLES: dict[str, Table] = {
     table.name: table
     for table in (
@@ -179,18 +230,26 @@ TABLES: dict[str, Table] = {
         MEMBERSHIPS,
         ROUTING_FORMS,
         ROUTING_FORM_SUBMISSIONS,
+        CONTACTS,
+        CONTACT_CUSTOM_FIELDS,
     )
 }
 """Every table an export can write, by name (the main two first)."""
 
 
-def cell(record: Mapping[str, Any], path: tuple[str, ...]) -> str | int | float | bool | None:
-    """The value at ``path``: scalars as they are, objects and lists as compact JSON."""
+def _value_at(record: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    """The JSON value at ``path`` as decoded (``None`` when a key is missing)."""
     value: Any = record
     for key in path:
         if not isinstance(value, Mapping):
             return None
         value = value.get(key)
+    return value
+
+
+def cell(record: Mapping[str, Any], path: tuple[str, ...]) -> str | int | float | bool | None:
+    """The value at ``path``: scalars as they are, objects and lists as compact JSON."""
+    value = _value_at(record, path)
     if isinstance(value, dict | list):
         return _encode(value).decode()
     if value is None or isinstance(value, str | int | float | bool):
@@ -201,6 +260,20 @@ def cell(record: Mapping[str, Any], path: tuple[str, ...]) -> str | int | float 
 Cell = str | int | float | bool | None
 
 
+def column_value(record: Mapping[str, Any], column: Column) -> Cell:
+    """One flat column of the record (``cell`` of its path, or of its primary entry)."""
+    if column.primary is None:
+        return cell(record, column.path)
+    flag, key = column.primary
+    entries = _value_at(record, column.path)
+    if not isinstance(entries, list) or not entries:
+        return None
+    chosen = next(
+        (e for e in entries if isinstance(e, Mapping) and e.get(flag) is True), entries[0]
+    )
+    return cell(chosen, (key,)) if isinstance(chosen, Mapping) else None
+
+
 def flat_row(table: Table, record: Mapping[str, Any]) -> tuple[Cell, ...]:
     """The record's flat columns, in ``table.columns`` order."""
-    return tuple(cell(record, column.path) for column in table.columns)
+    return tuple(column_value(record, column) for column in table.columns)
