@@ -19,14 +19,12 @@ baseline is the floor: with a fixed window of ``budget`` requests, the last of
 Row 7's export figure: peak RSS of exporting 100,000 invitees in a child process
 (``export_peak_rss``).
 
-``run_export`` is the one place the export job is called. Until the job is on this
-branch it raises ``NotImplementedError`` and the SDK rows are reported skipped.
+``run_export`` is the one place the export job is called.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import math
 import subprocess
@@ -42,6 +40,7 @@ import aiohttp
 import msgspec
 
 from calendly_async import Calendly
+from calendly_async.jobs import export
 
 from ._measure import (
     AsyncVariant,
@@ -63,7 +62,6 @@ __all__ = [
     "SDK_LABEL",
     "ExportCounts",
     "RateLimitSettings",
-    "export_available",
     "export_peak_rss",
     "export_rows",
     "floor_seconds",
@@ -85,10 +83,6 @@ PYCALENDLY_NOTE = (
     "cannot be pointed at the mock: every URL is a module constant built from "
     "https://api.calendly.com, and list_events sends its filters as a JSON body on a GET"
 )
-_EXPORT_FUNCTION = ("calendly_async.jobs", "export")
-"""Where the export job lives: ``export(client, out) -> ExportSummary``."""
-
-
 @dataclass(frozen=True, slots=True)
 class ExportCounts:
     """What one export wrote: scheduled events and invitees."""
@@ -102,37 +96,12 @@ class ExportCounts:
         return self.events + self.invitees
 
 
-def _export_function() -> Callable[..., Awaitable[Any]]:
-    module = importlib.import_module(_EXPORT_FUNCTION[0])
-    function = getattr(module, _EXPORT_FUNCTION[1], None)
-    if function is None:
-        raise NotImplementedError(
-            f"{'.'.join(_EXPORT_FUNCTION)} is not on this branch yet (the export job)"
-        )
-    return function  # type: ignore[no-any-return]
-
-
 async def run_export(client: Calendly, out_dir: Path) -> ExportCounts:
-    """THE adapter: export every event and invitee of the client's organization to
-    ``out_dir`` with the job's defaults; how many of each it wrote.
-
-    Raises
-    ------
-    NotImplementedError
-        The export job is not merged yet (``calendly_async.jobs.export`` is missing).
-    """
-    summary = await _export_function()(client, out_dir)
+    """The one call of the export job: every event and invitee of the client's
+    organization to ``out_dir`` with the job's defaults; how many of each it wrote."""
+    summary = await export(client, out_dir)
     counts = summary.counts
     return ExportCounts(events=counts["scheduled_events"], invitees=counts["invitees"])
-
-
-def export_available() -> str:
-    """``""`` when ``run_export`` can run here, else why not."""
-    try:
-        _export_function()
-    except NotImplementedError as exc:
-        return f"skipped: {exc}"
-    return ""
 
 
 async def _pages(session: aiohttp.ClientSession, url: str, params: dict[str, str]) -> list[Any]:
@@ -221,9 +190,7 @@ async def export_rows(
     Seconds are the child's own (interpreter start-up excluded).
     """
     variants: list[AsyncVariant] = [(RAW_LABEL, _variant(server, _child("raw", server)))]
-    not_wired = export_available()
-    if not not_wired:
-        variants.append((SDK_LABEL, _variant(server, _child("sdk", server))))
+    variants.append((SDK_LABEL, _variant(server, _child("sdk", server))))
     python = peers.get("calendly-py")
     if python:
         variants.append((PEER_LABELS["calendly-py"], _variant(server, _peer(python, server))))
@@ -235,8 +202,6 @@ async def export_rows(
         await server.set_latency(0)
     note = f"server process adds {latency_ms:g} ms per answer; each run a fresh process"
     rows = compare(4, "export", measured, note, same_items=False)
-    if not_wired:
-        rows.append(skipped(4, "export", SDK_LABEL, not_wired))
     if not python:
         rows.append(
             skipped(4, "export", PEER_LABELS["calendly-py"], "skipped: no --peer-python given")
@@ -264,13 +229,6 @@ class RateLimitSettings:
 async def rate_limited_rows(settings: RateLimitSettings, *, seed: int = 1) -> list[Row]:
     """Row 5: the export against a budget per short window, vs the floor, ``runs`` times."""
     label = f"{SDK_LABEL}, {settings.budget} requests / {settings.window_seconds:g} s"
-    not_wired = export_available()
-    if not_wired:
-        return [
-            skipped(5, "export_rate_limited", "floor: (ceil(requests / budget) - 1) windows",
-                    not_wired),
-            skipped(5, "export_rate_limited", label, not_wired),
-        ]  # fmt: skip
     with start_server(
         seed=seed, events=settings.events, invitees_per_event=1, start=EXPORT_START, days=30,
         rate_limit=settings.budget, window_seconds=settings.window_seconds,

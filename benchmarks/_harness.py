@@ -34,7 +34,6 @@ from ._decode import PYDANTIC_LABEL, SDK_LABEL, decode_rows, load_optional
 from ._export_rows import (
     EXPORT_START,
     RateLimitSettings,
-    export_available,
     export_peak_rss,
     export_rows,
     rate_limited_rows,
@@ -234,7 +233,6 @@ async def _row_availability(ctx: Context) -> list[Row]:
 async def _row_memory(ctx: Context) -> list[Row]:
     s = ctx.settings
     body = await _invitee_page(ctx.server("stream"))
-    not_wired = export_available()
     label = f"{EXPORT_LABEL}: {s.memory_events * s.memory_invitees_per_event:,} invitees"
 
     async def export() -> Any:
@@ -245,9 +243,8 @@ async def _row_memory(ctx: Context) -> list[Row]:
         pages=s.memory_pages,
         runs=s.runs,
         work_dir=ctx.work_dir,
-        export=None if not_wired else export,
+        export=export,
         export_label=label,
-        export_note=not_wired,
         use_pydantic=ctx.pydantic_models is not None,
     )
 
@@ -306,7 +303,7 @@ def _check(
     known = [(name, value) for name, value in pairs if value is not None]
     if not known or len(known) < len(pairs):
         return Target(goal, "not measured in this run", None)
-    measured = ", ".join(f"{name} {value:.2f}" for name, value in known)
+    measured = ", ".join(f"{name} {value:.3g}" for name, value in known)
     return Target(goal, measured, all(ok(value) for _, value in known))
 
 
@@ -472,7 +469,6 @@ async def run_benchmarks(
     meta["load_after"] = _load()
     meta["settings"] = asdict(settings)
     meta["peers"] = {name: _peer_version(name, python) for name, python in ctx.peers.items()}
-    meta["export_job"] = export_available() or "wired"
     return Report(rows=found, targets=targets(found, settings.latency_ms), meta=meta)
 
 

@@ -119,14 +119,13 @@ async def memory_rows(
     pages: int,
     runs: int,
     work_dir: Path,
-    export: Callable[[], Awaitable[Outcome]] | None,
+    export: Callable[[], Awaitable[Outcome]],
     export_label: str,
-    export_note: str,
     use_pydantic: bool,
 ) -> list[Row]:
     """Peak RSS of each variant, ``runs`` alternated child processes each.
 
-    ``export`` runs the export child (``None``: reported skipped with ``export_note``).
+    ``export`` runs the export child.
     """
     from ._measure import skipped_row
 
@@ -137,13 +136,10 @@ async def memory_rows(
         (HOLD_KINDS[kind], _hold_variant(kind, body_file, 0 if kind == "none" else pages))
         for kind in kinds
     ]
-    if export is not None:
-        variants.append((export_label, export))
+    variants.append((export_label, export))
     measured = await measure_async(variants, runs=runs, warmup=0)
     note = f"peak RSS of a fresh process; {pages * 100:,} invitees"
     rows = compare(7, "memory", measured, note, unit="MB", same_items=False)
-    if export is None:
-        rows.append(skipped_row(7, "memory", export_label, export_note, unit="MB"))
     if not use_pydantic:
         rows.append(skipped_row(7, "memory", HOLD_KINDS["pydantic"], "skipped: no pydantic"))
     return rows

@@ -152,7 +152,7 @@ def _machine(report: Report) -> list[str]:
         f"- date: {meta.get('date')} ({meta.get('mode')} run)",
         f"- machine: {meta.get('cores')} cores, {meta.get('cpu_model')}, {meta.get('platform')}",
         f"- Python {meta.get('python')}; {shown}",
-        f"- peers (own venvs): {peers or 'none'}; export job: {meta.get('export_job')}",
+        f"- peers (own venvs): {peers or 'none'}",
         f"- load average (1, 5, 15 min) before: {meta.get('load_before')}, "
         f"after: {meta.get('load_after')}",
     ]

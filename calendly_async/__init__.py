@@ -15,6 +15,7 @@ from ._params import TimeArg
 from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
 from ._transport import Response
+from ._version import VERSION
 from .auth import AccessToken, OAuth2, Token, TokenIntrospection
 from .client import DEFAULT_BASE_URL, Calendly
 from .errors import (
@@ -22,6 +23,7 @@ from .errors import (
     AuthenticationError,
     BadRequestError,
     CalendlyError,
+    ClientClosedError,
     ConflictError,
     ConnectError,
     ConnectTimeout,
@@ -120,7 +122,8 @@ from .webhooks import (
     WebhookReceiver,
 )
 
-__version__ = "0.1.0"
+__version__ = VERSION
+"""The installed distribution's version (``pyproject.toml`` is its one source)."""
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -141,6 +144,7 @@ __all__ = [
     "Calendly",
     "CalendlyError",
     "Cancellation",
+    "ClientClosedError",
     "ConflictError",
     "ConnectError",
     "ConnectTimeout",

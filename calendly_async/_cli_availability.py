@@ -183,7 +183,8 @@ def _range_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="JSON lines instead of a table")
     parser.add_argument("--tz", metavar="ZONE", help="IANA timezone of the table")
     parser.add_argument(
-        "--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="requests in flight at once"
+        "--concurrency", type=int, default=DEFAULT_CONCURRENCY,
+        help="requests in flight at once (default: %(default)s)",
     )
 
 
@@ -194,7 +195,9 @@ def add_availability_command(
     availability = commands.add_parser(
         "availability", help="open slots of many event types; common free time of many users"
     )
-    actions = availability.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions = availability.add_subparsers(
+        dest="action", required=True, metavar="ACTION", help="what to look up"
+    )
 
     slots = actions.add_parser("slots", help="open slots of event types, merged and ordered")
     source = slots.add_mutually_exclusive_group(required=True)
@@ -210,6 +213,8 @@ def add_availability_command(
     free.add_argument(
         "--user", action="append", dest="users", required=True, help="repeatable; 'me' works"
     )
-    free.add_argument("--duration", type=int, required=True, metavar="MINUTES")
+    free.add_argument(
+        "--duration", type=int, required=True, metavar="MINUTES", help="meeting length in minutes"
+    )
     _range_options(free)
     free.set_defaults(run=_free)

@@ -47,9 +47,11 @@ from ._ratelimit import (
     server_wait_detail,
 )
 from ._retry import RetryPolicy, retry_delay, should_retry
-from ._urls import join_url, same_origin
+from ._urls import check_proxy_url, join_url, same_origin
+from ._version import VERSION
 from .errors import (
     CalendlyError,
+    ClientClosedError,
     ConnectError,
     ConnectTimeout,
     DecodeError,
@@ -80,7 +82,7 @@ FileSpec = bytes | str | tuple[str, bytes | str] | tuple[str, bytes | str, str]
 """A file for a multipart upload: content, ``(filename, content)`` or
 ``(filename, content, content_type)``."""
 
-_USER_AGENT = "calendly-async/0.1.0"
+_USER_AGENT = f"calendly-async/{VERSION}"
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 """Largest response body read by default (64 MiB); a larger one is a ``DecodeError``."""
 _READ_CHUNK = 64 * 1024
@@ -344,6 +346,11 @@ class Transport:
         Largest response body read; a larger one raises ``DecodeError``.
     sleep, clock:
         Injectable for tests: ``asyncio.sleep`` and ``time.monotonic`` stand-ins.
+    proxy:
+        An ``http://`` proxy URL every request of the transport's own session goes through.
+    trust_env:
+        Let the transport's own session read ``HTTP_PROXY``/``HTTPS_PROXY``/``NO_PROXY``
+        (and ``~/.netrc``) as aiohttp does.
     """
 
     def __init__(
@@ -359,7 +366,18 @@ class Transport:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        proxy: str | None = None,
+        trust_env: bool = False,
     ) -> None:
+        if session is not None and (proxy is not None or trust_env):
+            raise InvalidInputError(
+                "proxy= and trust_env= configure the client's own session; "
+                "set them on the session you pass instead"
+            )
+        if not isinstance(trust_env, bool):
+            raise InvalidInputError(f"trust_env must be True or False, not {trust_env!r}")
+        self.proxy = check_proxy_url(proxy) if proxy is not None else None
+        self.trust_env = trust_env
         self.base_url = base_url
         self.max_response_bytes = max_response_bytes
         self.auth = auth
@@ -370,6 +388,7 @@ class Transport:
         self.last_response: Response | None = None
         self._session = session
         self._owns_session = session is None
+        self._shut = False
         self._parent: Transport | None = None
         self._sleep = sleep
         self._headers = {"User-Agent": _USER_AGENT, "Accept": "application/json"}
@@ -380,12 +399,24 @@ class Transport:
 
     @property
     def session(self) -> aiohttp.ClientSession:
-        """The aiohttp session, created on first use (a derived transport uses its parent's)."""
+        """The aiohttp session, created on first use (a derived transport uses its parent's).
+
+        Raises ``ClientClosedError`` once ``aclose`` ran (a closed transport never
+        opens a new session) or when the caller's session was closed.
+        """
         if self._parent is not None:
             return self._parent.session
-        if self._session is None or (self._session.closed and self._owns_session):
+        self.check_open()
+        if self._session is None:
             connector = aiohttp.TCPConnector(limit=self.max_connections)
-            self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=self.timeout,
+                # An API client keeps no cookies: every request carries only its bearer token.
+                cookie_jar=aiohttp.DummyCookieJar(),
+                proxy=self.proxy,
+                trust_env=self.trust_env,
+            )
             _disable_hidden_retry(self._session)
             self._owns_session = True
         return self._session
@@ -396,6 +427,28 @@ class Transport:
         if self._parent is not None:
             return self._parent.closed
         return self._session is None or self._session.closed
+
+    @property
+    def shut(self) -> bool:
+        """Whether ``shut_down`` or ``aclose`` ran: later requests raise ``ClientClosedError``."""
+        return (self._parent or self)._shut
+
+    def check_open(self) -> None:
+        """Raise ``ClientClosedError`` when no request may be sent any more."""
+        root = self._parent or self
+        if root._shut:
+            raise ClientClosedError(
+                "the client is closed (aclose() ran or its 'async with' block ended); "
+                "create a new Calendly client"
+            )
+        if root._session is not None and root._session.closed:
+            whose = "the client's" if root._owns_session else "the session= given to the client"
+            raise ClientClosedError(f"{whose} aiohttp session is closed")
+
+    def shut_down(self) -> None:
+        """Refuse every later request, without closing the session yet (see ``aclose``)."""
+        if self._parent is None:
+            self._shut = True
 
     def derive(
         self,
@@ -415,7 +468,11 @@ class Transport:
         return derived
 
     async def aclose(self) -> None:
-        """Close the session if this transport created it."""
+        """Refuse every later request and close the session if this transport created it.
+
+        A derived transport shares its parent's state: closing it does nothing.
+        """
+        self.shut_down()
         if self._session is not None and self._owns_session and not self._session.closed:
             await self._session.close()
 
@@ -524,12 +581,15 @@ class Transport:
                 return cast(Response, action)
 
     async def _send_authorized(self, call: _Call) -> Response:
+        # Checked on every attempt, before the credential may start an OAuth refresh.
+        self.check_open()
         token = await self.auth.access_token() if call.authenticate and self.auth else None
         response = await self._send_once(call, token)
         if (
             response.status == 401
             and token is not None
             and self.auth is not None
+            and not self.shut  # closing: no new refresh may start
             and await self.auth.on_unauthorized(token)
         ):
             token = await self.auth.access_token()

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from .errors import InvalidInputError
 
-__all__ = ["check_base_url", "is_loopback_host", "join_url", "same_origin"]
+__all__ = ["check_base_url", "check_proxy_url", "is_loopback_host", "join_url", "same_origin"]
 
 
 def is_loopback_host(host: str) -> bool:
@@ -47,6 +47,24 @@ def check_base_url(url: str, *, what: str = "base_url") -> str:
     except ValueError:
         raise InvalidInputError(f"{what} {url!r} has an invalid port") from None
     return url.rstrip("/")
+
+
+def check_proxy_url(url: str) -> str:
+    """Validate a proxy URL: absolute ``http://`` or ``https://`` with a host.
+
+    It may embed ``user:password@`` for the proxy, so the URL is never quoted
+    in the ``InvalidInputError``.
+    """
+    if not isinstance(url, str):
+        raise InvalidInputError(f"proxy must be a string, not {type(url).__name__}")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - urlsplit checks the port lazily
+    except ValueError:
+        raise InvalidInputError("proxy is not a valid URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInputError("proxy must be an absolute http:// or https:// URL")
+    return url
 
 
 def _origin(url: str) -> tuple[str, str, int | None] | None:

@@ -11,7 +11,11 @@ Calendly rules (reference §5.1, "OAuth 2.x"):
 Hence: one refresh at a time (a lock, re-checked after waiting), refresh a few
 minutes before expiry and once after a 401, and ``on_token`` is awaited with
 every new token *before* any request uses it, so the rotated refresh token is
-persisted first.
+persisted first. Calendly rotates the refresh token as soon as it receives the
+request, so every token operation runs to completion in a task of its own: a
+caller cancelled mid-refresh (``asyncio.wait_for``, a dropped read-ahead page)
+stops waiting, but the answer is still installed, persisted and served to the
+next caller.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from types import TracebackType
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 import aiohttp
@@ -63,6 +68,8 @@ __all__ = [
 DEFAULT_AUTH_BASE_URL = "https://auth.calendly.com"
 
 logger = logging.getLogger("calendly_async")
+
+_T = TypeVar("_T")
 
 
 TokenCallback = Callable[[Token], Awaitable[None]]
@@ -167,6 +174,7 @@ class OAuth2:
         self._on_token = on_token
         self._clock = clock
         self._lock = asyncio.Lock()
+        self._jobs: set[asyncio.Task[Any]] = set()
         self._unpersisted: Token | None = None
         self._generation = 0
         self._rejected_refresh: str | None = None
@@ -187,9 +195,13 @@ class OAuth2:
         )
 
     def _live_transport(self) -> Transport:
-        """The token-endpoint transport; a borrowed session closed by its owner is replaced."""
-        if self._borrowed is not None and self._borrowed.closed:
+        """The token-endpoint transport; a borrowed session closed by its owner is replaced,
+        and a transport closed by ``aclose`` is reopened (``OAuth2`` can be reused)."""
+        borrowed = self._borrowed
+        if borrowed is not None and borrowed.closed:
             self._transport = self._make_transport(None)
+        elif self._transport.shut:
+            self._transport = self._make_transport(borrowed)
         return self._transport
 
     def __repr__(self) -> str:
@@ -211,13 +223,44 @@ class OAuth2:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the HTTP session if this object opened one."""
+        """Finish the token requests in flight, then close the HTTP session if this object
+        opened one.
+
+        A refresh in flight is awaited, not cancelled: Calendly has already rotated
+        the refresh token, so its answer must reach ``on_token``. The object can be
+        used again afterwards (it opens a new session when needed).
+        """
+        while self._jobs:
+            await asyncio.wait(set(self._jobs))
         await self._transport.aclose()
 
     def attach_session(self, session: aiohttp.ClientSession) -> None:
         """Share a client's session (``Calendly`` calls this); no-op once one is in use."""
-        if self._transport.closed:
+        if self._transport.closed or self._transport.shut:
             self._transport = self._make_transport(session)
+
+    async def _in_own_task(self, operation: Callable[[], Awaitable[_T]]) -> _T:
+        """Run ``operation`` under the lock in a task of its own and wait for it, shielded.
+
+        Calendly rule (reference §5.1): refresh tokens are single-use and rotate, and
+        a code is spent, as soon as the token endpoint receives the request. If the
+        caller is cancelled, the task still finishes: the new token is installed and
+        passed to ``on_token``, and the callers queued behind it use it.
+        """
+        task = asyncio.get_running_loop().create_task(self._locked(operation))
+        self._jobs.add(task)
+        task.add_done_callback(self._job_done)
+        return await asyncio.shield(task)
+
+    async def _locked(self, operation: Callable[[], Awaitable[_T]]) -> _T:
+        async with self._lock:
+            return await operation()
+
+    def _job_done(self, task: asyncio.Task[Any]) -> None:
+        self._jobs.discard(task)
+        if not task.cancelled():
+            # Marked retrieved: a cancelled caller no longer awaits it; others still see it.
+            task.exception()
 
     @property
     def token(self) -> Token | None:
@@ -306,10 +349,13 @@ class OAuth2:
         if code_verifier is not None:
             check_code_verifier(code_verifier)
             form["code_verifier"] = code_verifier
-        async with self._lock:
+
+        async def exchange() -> Token:
             token = await self._token_request(form)
             await self._install(token)
-        return token
+            return token
+
+        return await self._in_own_task(exchange)
 
     # -- refresh -----------------------------------------------------------------------
 
@@ -331,11 +377,14 @@ class OAuth2:
             ``on_token`` failed; the token is kept in memory.
         """
         generation = self._generation
-        async with self._lock:
+
+        async def refresh() -> Token:
             if self._generation != generation and self._token is not None:
                 await self._persist_pending()
                 return self._token
             return await self._refresh_locked()
+
+        return await self._in_own_task(refresh)
 
     async def access_token(self) -> str:
         """A usable access token, refreshed first when it is about to expire.
@@ -348,24 +397,30 @@ class OAuth2:
             As for ``refresh``.
         """
         token = self._token
-        if token is not None and self._unpersisted is None and not self._needs_refresh(token):
+        # While a token operation is in flight (a refresh whose caller went away, say),
+        # wait for it rather than send a token it is about to replace.
+        idle = not self._jobs and self._unpersisted is None
+        if token is not None and idle and not self._needs_refresh(token):
             return token.access_token
-        async with self._lock:
-            token = self._token
-            if token is None:
-                raise _no_token_error("token")
-            if self._needs_refresh(token):
-                token = await self._refresh_locked()
-            else:
-                await self._persist_pending()
-            return token.access_token
+        return await self._in_own_task(self._access_token_locked)
+
+    async def _access_token_locked(self) -> str:
+        token = self._token
+        if token is None:
+            raise _no_token_error("token")
+        if self._needs_refresh(token):
+            token = await self._refresh_locked()
+        else:
+            await self._persist_pending()
+        return token.access_token
 
     async def on_unauthorized(self, rejected_token: str) -> bool:
         """After a 401: refresh once, unless another request already did.
 
         Returns ``True`` when a different token is ready for the one resend.
         """
-        async with self._lock:
+
+        async def renew() -> bool:
             token = self._token
             if token is None:
                 return False
@@ -375,6 +430,8 @@ class OAuth2:
                 return False
             await self._refresh_locked()
             return True
+
+        return await self._in_own_task(renew)
 
     def _needs_refresh(self, token: Token) -> bool:
         # Without a refresh token there is nothing to do early: the server decides.
@@ -478,7 +535,8 @@ class OAuth2:
         APIError
             Calendly refused (400 ``invalid_request``, 403).
         """
-        async with self._lock:
+
+        async def revoke() -> None:
             form = self._credential_form(token)
             await self._live_transport().request(
                 "POST", "/oauth/revoke", data=form, authenticate=False
@@ -491,6 +549,8 @@ class OAuth2:
                 self._token = None
                 self._unpersisted = None
                 self._generation += 1
+
+        await self._in_own_task(revoke)
 
     async def introspect(self, token: str | None = None) -> TokenIntrospection:
         """Ask Calendly whether a token (default: the current access token) is active.

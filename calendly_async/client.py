@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import inspect
+import os
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
@@ -56,6 +57,10 @@ from .resources.webhooks import Webhooks
 __all__ = ["DEFAULT_BASE_URL", "Calendly"]
 
 DEFAULT_BASE_URL = "https://api.calendly.com"
+TOKEN_ENV = "CALENDLY_TOKEN"
+"""Read for the token when ``Calendly()`` gets neither ``token`` nor ``oauth``."""
+BASE_URL_ENV = "CALENDLY_BASE_URL"
+"""Read for the API host when ``Calendly()`` gets no ``base_url``."""
 
 
 def _rate_limit_callback(
@@ -82,12 +87,14 @@ class Calendly:
     Parameters
     ----------
     token:
-        A personal access token or OAuth access token. Give this or ``oauth``.
+        A personal access token or OAuth access token. Give this or ``oauth``;
+        with neither, ``$CALENDLY_TOKEN`` is used.
     oauth:
         An ``OAuth2`` holding a refreshable token.
     base_url:
-        The API host; the bearer token is only ever sent there. Plain ``http://``
-        is refused except on loopback (the embedded mock server).
+        The API host (default: ``$CALENDLY_BASE_URL``, else ``https://api.calendly.com``);
+        the bearer token is only ever sent there. Plain ``http://`` is refused
+        except on loopback (the embedded mock server).
     timeout:
         Seconds before a request times out (or an ``aiohttp.ClientTimeout``).
     retry:
@@ -110,14 +117,22 @@ class Calendly:
         before retrying a 429), e.g. to show it in a progress display. A plain
         function, called in the event loop: it must not block (exceptions are
         logged and ignored). The same waits are logged at INFO.
+    proxy:
+        Send every request through this ``http://`` proxy (``user:password@``
+        allowed; never logged).
+    trust_env:
+        Honour ``HTTP_PROXY``, ``HTTPS_PROXY``, ``NO_PROXY`` (and ``~/.netrc``)
+        the way aiohttp does. Off by default, as in aiohttp.
     """
+
+    _is_view = False
 
     def __init__(
         self,
         token: str | None = None,
         *,
         oauth: OAuth2 | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | aiohttp.ClientTimeout | None = 30.0,
         retry: RetryPolicy | None = None,
         max_connections: int = 100,
@@ -127,9 +142,19 @@ class Calendly:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         on_rate_limit: Callable[[RateLimitWait], None] | None = None,
+        proxy: str | None = None,
+        trust_env: bool = False,
     ) -> None:
-        if (token is None) == (oauth is None):
+        if token is None and oauth is None:
+            token = os.environ.get(TOKEN_ENV) or None
+            if token is None:
+                raise InvalidInputError(
+                    f"no credentials: pass token=..., oauth=OAuth2(...), or set {TOKEN_ENV}"
+                )
+        if token is not None and oauth is not None:
             raise InvalidInputError("pass exactly one of token=... or oauth=OAuth2(...)")
+        if base_url is None:
+            base_url = os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         _check_options(token, oauth, retry, session, sleep, clock)
         check_int(max_connections, "max_connections")
         check_int(max_response_bytes, "max_response_bytes")
@@ -145,6 +170,8 @@ class Calendly:
             max_response_bytes=max_response_bytes,
             sleep=sleep,
             clock=clock,
+            proxy=proxy,
+            trust_env=trust_env,
         )
         self._transport.gate.on_wait = _rate_limit_callback(on_rate_limit)
         self._mount()
@@ -198,6 +225,7 @@ class Calendly:
             await client.with_options(retry=unsafe).webhooks.create(...)
         """
         view = copy.copy(self)
+        view._is_view = True
         view._transport = self._transport.derive(retry=retry, timeout=timeout)
         view._mount()
         return view
@@ -208,6 +236,7 @@ class Calendly:
         return self._transport.base_url
 
     async def __aenter__(self) -> Calendly:
+        # Raises ClientClosedError for a closed client: it is not reopened.
         session = self._transport.session
         if self.oauth is not None:
             self.oauth.attach_session(session)
@@ -222,10 +251,19 @@ class Calendly:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool (if the client created it)."""
-        await self._transport.aclose()
+        """Close the client for good: later calls raise ``ClientClosedError``.
+
+        An OAuth refresh already in flight is finished (and its token handed to
+        ``on_token``) first, since Calendly has already rotated the refresh token;
+        then the connection pool is closed (if the client created it). Closing a
+        ``with_options()`` view does nothing: the view shares its client's state.
+        """
+        if self._is_view:
+            return
+        self._transport.shut_down()
         if self.oauth is not None:
             await self.oauth.aclose()
+        await self._transport.aclose()
 
     def __del__(self) -> None:
         transport = getattr(self, "_transport", None)
@@ -247,8 +285,10 @@ class Calendly:
             client.last_response.rate_limit.remaining
             client.last_response.request_id
 
-        Task-local, so concurrent tasks never see each other's responses. Pages
-        fetched by a paginator carry their own ``Page.response``.
+        Task-local, so concurrent tasks never see each other's responses. After
+        ``async for``, ``.pages()`` or ``.collect()`` it is the response of the last
+        page handed to this task (pages are fetched ahead in other tasks); each
+        ``Page`` also carries its own ``Page.response``.
         """
         return current_response()
 

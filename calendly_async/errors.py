@@ -5,6 +5,7 @@ The tree::
     CalendlyError
     ├── InvalidInputError (also ValueError)   bad argument, raised before any request
     ├── TokenPersistenceError                  on_token failed; the new token is kept in memory
+    ├── ClientClosedError                      the client (or its aiohttp session) is closed
     ├── DecodeError                            a body that is not what Calendly documents
                                                (malformed, too deeply nested, too large)
     ├── TransportError                         no HTTP response was received
@@ -51,6 +52,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "CalendlyError",
+    "ClientClosedError",
     "ConflictError",
     "ConnectError",
     "ConnectTimeout",
@@ -489,3 +491,12 @@ def _redirect_error(
         url=url,
         body=body,
     )
+
+
+class ClientClosedError(CalendlyError):
+    """The client was closed (``aclose()`` or the end of ``async with``), or the
+    ``aiohttp.ClientSession`` given as ``session=`` was closed by its owner.
+
+    A closed client stays closed: nothing is sent and no new session is opened.
+    Create a new ``Calendly`` to go on.
+    """

@@ -13,7 +13,8 @@ Use it three ways::
 
 While the caller works through one page, the next one is already being fetched
 (at most one page ahead). A token that repeats is an error, never a loop, so no
-item is yielded twice.
+item is yielded twice. ``client.last_response`` in the iterating task is the
+response of the page handed out last (after ``collect()``, the last page kept).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from ._decoding import Pagination
-from ._transport import Response
+from ._transport import Response, _current_response
 from .errors import DecodeError, InvalidInputError
 
 __all__ = ["FetchPage", "Page", "Paginator"]
@@ -115,6 +116,10 @@ class Paginator(Generic[T]):
                     seen.add(following)
                     if self._read_ahead:
                         pending = asyncio.ensure_future(self._fetch(following))
+                if page.response is not None:
+                    # Pages are fetched in other tasks; the caller's task sees the
+                    # response of the page it is handed as client.last_response.
+                    _current_response.set(page.response)
                 yield page
                 if following is None:
                     return

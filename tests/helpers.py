@@ -7,15 +7,18 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import msgspec
 import pytest
 from aiohttp import web
-from aioresponses import aioresponses
+from multidict import CIMultiDict
 
 from calendly_async import Calendly, InvalidInputError
+
+if TYPE_CHECKING:  # aioresponses is absent from the newest-aiohttp run (tests/conftest.py)
+    from aioresponses import aioresponses
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = "https://api.calendly.com"
@@ -87,8 +90,9 @@ class Answer:
     """One raw HTTP answer from the mock server, read in full."""
 
     status: int
-    headers: dict[str, str]
-    """As sent (exact header names)."""
+    headers: CIMultiDict[str]
+    """As received; names are case-insensitive, as in HTTP (aiohttp 3.14 sends
+    ``X-Request-ID`` for a handler's ``X-Request-Id``)."""
     body: Any
     """Decoded JSON, or ``None`` for an empty or non-JSON body."""
 
@@ -108,7 +112,7 @@ async def call(
         text = await response.text()
         is_json = response.content_type == "application/json"
         body = msgspec.json.decode(text) if text and is_json else None
-        return Answer(response.status, dict(response.headers), body)
+        return Answer(response.status, CIMultiDict(response.headers), body)
 
 
 class FakeTime:

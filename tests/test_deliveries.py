@@ -11,6 +11,7 @@ import socket
 from aiohttp import web
 from conftest import Serve
 from helpers import FakeTime
+from multidict import CIMultiDict
 
 from calendly_async.mock._deliveries import Deliverer, DeliveryAttempt
 from calendly_async.webhooks import parse_event, verify_signature
@@ -27,10 +28,10 @@ class Inbox:
 
     def __init__(self, *statuses: int) -> None:
         self.statuses = list(statuses) or [200]
-        self.requests: list[tuple[dict[str, str], bytes]] = []
+        self.requests: list[tuple[CIMultiDict[str], bytes]] = []
 
     async def handle(self, request: web.Request) -> web.Response:
-        self.requests.append((dict(request.headers), await request.read()))
+        self.requests.append((CIMultiDict(request.headers), await request.read()))
         index = min(len(self.requests), len(self.statuses)) - 1
         status = self.statuses[index]
         if 300 <= status < 400:

@@ -31,6 +31,7 @@ import pytest
 from aiohttp import web
 from conftest import Serve
 from helpers import Answer, call
+from multidict import CIMultiDict
 
 import calendly_async.resources
 from calendly_async.mock import Faults, MockCalendly
@@ -432,7 +433,7 @@ ROUTE = "GET /scheduled_events"
 async def _faulted(http: aiohttp.ClientSession, mock: MockCalendly, **extra: str) -> Any:
     params = {"organization": mock.organization_uri, "count": "5", **extra}
     async with http.get(mock.url + "/scheduled_events", params=params) as response:
-        return response.status, dict(response.headers), await response.read()
+        return response.status, CIMultiDict(response.headers), await response.read()
 
 
 async def test_route_latency_fixed_and_jittered(

@@ -21,6 +21,7 @@ import msgspec
 import pytest
 from aiohttp import web
 from conftest import Serve
+from multidict import CIMultiDict
 
 from calendly_async.mock import MockCalendly
 from calendly_async.webhooks import verify_signature
@@ -38,7 +39,7 @@ class Receiver:
     """Records every delivery by path."""
 
     def __init__(self) -> None:
-        self.received: list[tuple[str, dict[str, str], bytes]] = []
+        self.received: list[tuple[str, CIMultiDict[str], bytes]] = []
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -47,7 +48,7 @@ class Receiver:
 
     async def handle(self, request: web.Request) -> web.Response:
         self.received.append(
-            (request.match_info["name"], dict(request.headers), await request.read())
+            (request.match_info["name"], CIMultiDict(request.headers), await request.read())
         )
         return web.Response(status=204)
 

@@ -29,8 +29,8 @@ from ._availability import joinable_event, slot_seats
 from ._context import MockContext
 from ._http import forbidden, lookup
 from ._notify import notify_invitee, notify_submission
-from ._seed_events import event_location
 from ._store import Store, new_uuid
+from .seed.events import event_location
 
 __all__ = [
     "book",

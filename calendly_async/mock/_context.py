@@ -6,18 +6,15 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from ._deliveries import Deliverer
+from ._faults import Faults
+from ._oauth_tokens import TokenRegistry
 from ._paging import PageCache
 from ._ratelimit import RateLimiter
 from ._store import Store
-
-if TYPE_CHECKING:
-    from ._deliveries import Deliverer
-    from ._faults import Faults
-    from ._oauth_tokens import TokenRegistry
 
 __all__ = ["CTX", "MockContext", "context"]
 

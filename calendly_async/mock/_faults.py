@@ -8,16 +8,19 @@ faults for that route; the key is the method and either the route pattern
 
 from __future__ import annotations
 
+import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields
+from typing import Protocol
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from ..errors import InvalidInputError
-from ._context import MockContext, context
 from ._http import bad_request, error_response
+from ._ratelimit import RateLimiter
 
-__all__ = ["Faults", "fault_middleware"]
+__all__ = ["FAULT_HOST", "FaultHost", "Faults", "fault_middleware"]
 
 SERVER_ERRORS = (500, 502, 503)
 _ERROR_TITLES = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
@@ -63,7 +66,42 @@ class Faults:
                 raise InvalidInputError(f"Faults.{spec.name} is a fraction (0..1), not {value!r}")
 
 
-def faults_for(ctx: MockContext, request: web.Request) -> Faults:
+class FaultHost(Protocol):
+    """What the fault layer reads from the mock's state (``MockContext`` is one).
+
+    A protocol, so this module needs nothing from ``_context``, which holds the
+    ``Faults``: the import goes one way only.
+    """
+
+    @property
+    def faults(self) -> Faults:
+        """The server's faults."""
+
+    @property
+    def route_faults(self) -> dict[str, Faults]:
+        """Faults per route, replacing the server's (keys: see the module docstring)."""
+
+    @property
+    def fault_rng(self) -> random.Random:
+        """The seeded RNG every fault draws from."""
+
+    @property
+    def limiter(self) -> RateLimiter:
+        """The rate limiter whose headers fault answers carry."""
+
+    @property
+    def sleep(self) -> Callable[[float], Awaitable[None]]:
+        """The injectable sleep used for latency."""
+
+    def next_request_id(self) -> str:
+        """A fresh ``X-Request-Id``."""
+
+
+FAULT_HOST: web.AppKey[FaultHost] = web.AppKey("calendly_mock_faults")
+"""Where the application keeps its ``FaultHost`` (the same object as its ``MockContext``)."""
+
+
+def faults_for(ctx: FaultHost, request: web.Request) -> Faults:
     """The route's faults when set, else the server's."""
     if ctx.route_faults:
         resource = request.match_info.route.resource
@@ -92,19 +130,19 @@ async def _truncate(request: web.Request, response: web.Response) -> web.StreamR
     return stream
 
 
-def _headed(ctx: MockContext, response: web.Response, *, exhausted: bool = False) -> web.Response:
+def _headed(ctx: FaultHost, response: web.Response, *, exhausted: bool = False) -> web.Response:
     response.headers.update(ctx.limiter.headers(exhausted=exhausted))
     response.headers["X-Request-Id"] = ctx.next_request_id()
     return response
 
 
-def _storm(ctx: MockContext, faults: Faults) -> web.Response:
+def _storm(ctx: FaultHost, faults: Faults) -> web.Response:
     faults.rate_limit_storm -= 1
     response = error_response(429, "Too Many Requests", "You have exceeded the rate limit.")
     return _headed(ctx, response, exhausted=True)
 
 
-def _server_error(ctx: MockContext) -> web.Response:
+def _server_error(ctx: FaultHost) -> web.Response:
     status = SERVER_ERRORS[ctx.fault_rng.randrange(len(SERVER_ERRORS))]
     message = "The server encountered an unexpected condition (injected fault)."
     return _headed(ctx, error_response(status, _ERROR_TITLES[status], message))
@@ -113,7 +151,7 @@ def _server_error(ctx: MockContext) -> web.Response:
 @web.middleware
 async def fault_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Apply the request's ``Faults`` around the real handling (outermost middleware)."""
-    ctx = context(request)
+    ctx = request.app[FAULT_HOST]
     faults = faults_for(ctx, request)
     rng = ctx.fault_rng
     delay = faults.latency_ms + (rng.uniform(0, faults.jitter_ms) if faults.jitter_ms else 0.0)

@@ -9,11 +9,11 @@ from typing import Any
 from aiohttp import web
 
 from ._context import context
-from ._http import bad_request, forbidden, not_found, uuid_of
+from ._http import bad_request, forbidden, not_found, time_param, uuid_of
 from ._paging import SortKey, page_response, parse_sort
 from ._store import Store
 
-__all__ = ["check_organization", "check_range", "check_user", "list_response"]
+__all__ = ["check_organization", "check_range", "check_user", "list_response", "time_range"]
 
 
 def list_response(
@@ -57,6 +57,15 @@ def check_user(store: Store, uri: str, *, missing: str = "forbidden") -> str:
             raise not_found()
         raise forbidden("This user is not in your organization")
     return uuid
+
+
+def time_range(request: web.Request) -> tuple[datetime, datetime]:
+    """The required ``start_time`` and ``end_time`` query parameters (400 when missing)."""
+    start = time_param(request, "start_time", need=True)
+    end = time_param(request, "end_time", need=True)
+    if start is None or end is None:  # unreachable: need=True raises first
+        raise bad_request("start_time", "is required")
+    return start, end
 
 
 def check_range(

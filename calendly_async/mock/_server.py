@@ -26,8 +26,8 @@ from ._http import uuid_of
 from ._oauth import OAuthClient
 from ._oauth_tokens import TokenRegistry
 from ._ratelimit import RateLimiter
-from ._seed import SeedConfig, build_store, default_start
 from ._store import Store
+from .seed import SeedConfig, build_store, default_start
 
 __all__ = ["MockCalendly"]
 

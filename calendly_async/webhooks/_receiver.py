@@ -14,6 +14,7 @@ from typing import TypeVar
 from aiohttp import web
 
 from ..errors import InvalidInputError
+from ._body import BodyRefused, read_body
 from ._events import InvalidPayloadError, WebhookEvent, parse_event
 from ._signature import (
     DEFAULT_TOLERANCE,
@@ -49,7 +50,8 @@ _REJECTION_STATUS: dict[SignatureFailure, int] = {
 
 @dataclass(frozen=True, slots=True)
 class HandlerFailure:
-    """A handler that raised while processing a delivery (see ``WebhookReceiver.failures``).
+    """A handler that raised while processing a delivery, or was cancelled at shutdown
+    (see ``WebhookReceiver.failures``).
 
     Attributes
     ----------
@@ -58,7 +60,8 @@ class HandlerFailure:
     handler:
         The handler's qualified name.
     error:
-        What it raised.
+        What it raised; a ``TimeoutError`` when it was still running after the
+        shutdown grace and was cancelled.
     """
 
     event: WebhookEvent
@@ -68,6 +71,23 @@ class HandlerFailure:
 
 def _reject(status: int, title: str, message: str) -> web.Response:
     return web.json_response({"title": title, "message": message}, status=status)
+
+
+async def _refuse_and_close(
+    request: web.Request, status: int, title: str, message: str
+) -> web.Response:
+    """Send the refusal, then drop the connection.
+
+    Otherwise aiohttp would go on reading (and inflating) the rest of the body
+    to keep the connection alive.
+    """
+    logger.warning("refused a webhook delivery: %s", message)
+    response = _reject(status, title, message)
+    response.force_close()
+    await response.prepare(request)
+    await response.write_eof()
+    request.protocol.force_close()
+    return response
 
 
 class WebhookReceiver:
@@ -81,7 +101,8 @@ class WebhookReceiver:
     - 401: the signature header is missing or malformed;
     - 403: the signature does not match, or its timestamp is outside ``tolerance``;
     - 400: the body is not a Calendly envelope;
-    - 413: the body is larger than ``max_body_size``.
+    - 413: the body is larger than ``max_body_size`` (a ``gzip``/``deflate`` body
+      counted as inflated; reading stops at the limit).
 
     ::
 
@@ -109,6 +130,10 @@ class WebhookReceiver:
         How many recent delivery keys are kept for de-duplication.
     max_failures:
         How many handler failures ``failures`` keeps (the oldest are dropped).
+    shutdown_grace:
+        Seconds the application's cleanup waits for running handlers; those still
+        running are then cancelled and recorded in ``failures`` (a ``TimeoutError``),
+        so shutdown (``web.run_app`` after Ctrl-C) never hangs on a stuck handler.
     clock:
         Unix-time source used for the tolerance check.
 
@@ -128,6 +153,7 @@ class WebhookReceiver:
         max_body_size: int = 1024 * 1024,
         remember: int = 10_000,
         max_failures: int = 1_000,
+        shutdown_grace: float = 10.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if signing_key is None and not allow_unsigned:
@@ -143,11 +169,14 @@ class WebhookReceiver:
         ):
             if value < 1:
                 raise InvalidInputError(f"{name} must be at least 1, not {value!r}")
+        if isinstance(shutdown_grace, bool) or not shutdown_grace >= 0:
+            raise InvalidInputError(f"shutdown_grace must be >= 0 seconds, not {shutdown_grace!r}")
         if not path.startswith("/"):
             raise InvalidInputError(f"path must start with '/', not {path!r}")
         self.path = path
         self.tolerance = tolerance
         self.max_body_size = max_body_size
+        self.shutdown_grace = shutdown_grace
         self._remember = remember
         self._clock = clock
         self._seen: OrderedDict[tuple[str, str | None, str], None] = OrderedDict()
@@ -184,8 +213,15 @@ class WebhookReceiver:
         return register
 
     def app(self) -> web.Application:
-        """A ``web.Application`` answering POST on ``path``; drains handlers on cleanup."""
-        application = web.Application(client_max_size=self.max_body_size)
+        """A ``web.Application`` answering POST on ``path``; drains handlers on cleanup.
+
+        aiohttp's own decompression is off for it (``auto_decompress=False``): the
+        receiver inflates compressed bodies itself and stops at ``max_body_size``.
+        """
+        # The receiver inflates compressed bodies itself, bounded (see _body.py).
+        application = web.Application(
+            client_max_size=self.max_body_size, handler_args={"auto_decompress": False}
+        )
         application.router.add_post(self.path, self.handler)
         application.on_cleanup.append(self._cleanup)
         return application
@@ -193,8 +229,8 @@ class WebhookReceiver:
     async def handler(self, request: web.Request) -> web.Response:
         """The aiohttp request handler, to mount on an application of your own."""
         body = await self._read_body(request)
-        if body is None:
-            return _reject(413, "Payload Too Large", f"the body exceeds {self.max_body_size} bytes")
+        if not isinstance(body, bytes):
+            return body
         try:
             if self._keys is not None:
                 verify_signature(
@@ -217,28 +253,49 @@ class WebhookReceiver:
         self._dispatch(event)
         return web.json_response({"status": "accepted"})
 
-    async def drain(self) -> None:
-        """Wait until every accepted delivery has been through its handlers."""
+    async def drain(self, timeout: float | None = None) -> None:
+        """Wait until every accepted delivery has been through its handlers.
+
+        With ``timeout`` (seconds), handlers still running after it are cancelled
+        and recorded in ``failures``; the wait for them to stop is bounded too.
+        ``app()`` calls ``drain(shutdown_grace)`` on cleanup; call it from your own
+        application's cleanup when you mount ``handler`` yourself.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
         while self._tasks:
-            tasks = list(self._tasks)
-            await asyncio.gather(*tasks, return_exceptions=True)
-            self._tasks.difference_update(tasks)
+            left = None if deadline is None else max(0.0, deadline - loop.time())
+            _, running = await asyncio.wait(set(self._tasks), timeout=left)
+            if running:
+                await self._cancel(running, timeout or 0.0)
+                return
+
+    async def _cancel(self, running: set[asyncio.Task[None]], grace: float) -> None:
+        for task in running:
+            task.cancel("webhook handler still running at shutdown")
+        _, stuck = await asyncio.wait(running, timeout=max(grace, 1.0))
+        if stuck:  # a handler that swallows the cancellation: give up on it, do not hang
+            logger.error("%d webhook handler(s) ignored cancellation at shutdown", len(stuck))
 
     async def _cleanup(self, _app: web.Application) -> None:
-        await self.drain()
+        await self.drain(self.shutdown_grace)
 
-    async def _read_body(self, request: web.Request) -> bytes | None:
-        """The body, or ``None`` when it is larger than ``max_body_size``."""
-        if request.content_length is not None and request.content_length > self.max_body_size:
-            return None
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in request.content.iter_any():
-            size += len(chunk)
-            if size > self.max_body_size:
-                return None
-            chunks.append(chunk)
-        return b"".join(chunks)
+    async def _read_body(self, request: web.Request) -> bytes | web.Response:
+        """The body, or the answer refusing it (see ``_body.read_body``)."""
+        try:
+            return await read_body(request, self.max_body_size)
+        except BodyRefused as refused:
+            if request.content.at_eof():
+                logger.warning("refused a webhook delivery: %s", refused.message)
+                return _reject(refused.status, refused.title, refused.message)
+            return await _refuse_and_close(request, refused.status, refused.title, refused.message)
+        except web.RequestPayloadError as exc:
+            # The application inflates bodies itself (the handler mounted elsewhere):
+            # aiohttp stops past its own cap (DecompressSizeError, 3.13+) or on a
+            # corrupt stream.
+            too_large = type(exc.__cause__).__name__ == "DecompressSizeError"
+            status, title = (413, "Payload Too Large") if too_large else (400, "Invalid Payload")
+            return await _refuse_and_close(request, status, title, "the body cannot be read")
 
     def _is_repeat(self, event: WebhookEvent) -> bool:
         """Remember the delivery key; ``True`` when it was already seen (bounded LRU)."""
@@ -261,10 +318,20 @@ class WebhookReceiver:
 
     async def _run(self, event: WebhookEvent, handlers: list[WebhookHandler]) -> None:
         for handler in handlers:
+            name = getattr(handler, "__qualname__", repr(handler))
             try:
                 await handler(event)
+            except asyncio.CancelledError:
+                stopped = TimeoutError("cancelled: still running when the receiver shut down")
+                self.failures.append(HandlerFailure(event=event, handler=name, error=stopped))
+                logger.error(
+                    "webhook handler %s cancelled at shutdown on %s %s",
+                    name,
+                    event.event,
+                    event.payload_uri,
+                )
+                raise
             except Exception as exc:  # a handler's failure must not be lost nor spread
-                name = getattr(handler, "__qualname__", repr(handler))
                 self.failures.append(HandlerFailure(event=event, handler=name, error=exc))
                 logger.error(
                     "webhook handler %s failed on %s %s (created %s)",
