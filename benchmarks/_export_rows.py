@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,12 +43,12 @@ from calendly_async.jobs import export
 
 from ._measure import (
     AsyncVariant,
-    BenchmarkError,
     Measured,
     Outcome,
     Row,
     compare,
     measure_async,
+    run_child,
 )
 from ._measure import skipped_row as skipped
 from ._rss import peak_rss_mb
@@ -83,6 +82,8 @@ PYCALENDLY_NOTE = (
     "cannot be pointed at the mock: every URL is a module constant built from "
     "https://api.calendly.com, and list_events sends its filters as a JSON body on a GET"
 )
+
+
 @dataclass(frozen=True, slots=True)
 class ExportCounts:
     """What one export wrote: scheduled events and invitees."""
@@ -146,14 +147,6 @@ async def _child_main(kind: str, url: str, token: str, organization: str) -> dic
     return {"records": records, "seconds": seconds, "peak_rss_mb": peak}
 
 
-def _run_child(argv: Sequence[str]) -> dict[str, float]:
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise BenchmarkError(f"{argv[1:3]} failed ({done.returncode}): {done.stderr[-2000:]}")
-    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
-
-
 def _child(kind: str, server: ServerProcess) -> list[str]:
     return [
         sys.executable, "-m", "benchmarks._export_rows", kind,
@@ -169,7 +162,7 @@ def _peer(python: str, server: ServerProcess) -> list[str]:
 def _variant(server: ServerProcess, argv: list[str]) -> Callable[[], Awaitable[Outcome]]:
     async def run() -> Outcome:
         await server.control("reset")
-        figures = await asyncio.to_thread(_run_child, argv)
+        figures = await asyncio.to_thread(run_child, argv)
         counters = await server.control("counters")
         extra = {
             "requests": float(counters["requests"]),
@@ -254,7 +247,7 @@ async def rate_limited_rows(settings: RateLimitSettings, *, seed: int = 1) -> li
 
 async def export_peak_rss(server: ServerProcess) -> Outcome:
     """Peak RSS (MB) of the export in a fresh process against ``server`` (row 7)."""
-    figures = await asyncio.to_thread(_run_child, _child("sdk", server))
+    figures = await asyncio.to_thread(run_child, _child("sdk", server))
     return Outcome(int(figures["records"]), value=figures["peak_rss_mb"],
                    extra={"seconds": figures["seconds"]})  # fmt: skip
 

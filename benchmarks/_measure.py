@@ -15,7 +15,9 @@ process (``_server``), so the CPU figure is the client's alone.
 from __future__ import annotations
 
 import gc
+import json
 import statistics
+import subprocess
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +32,7 @@ __all__ = [
     "compare",
     "measure_async",
     "measure_sync",
+    "run_child",
     "skipped_row",
     "spread",
 ]
@@ -258,3 +261,18 @@ def compare(
             )
         )
     return rows
+
+
+def run_child(argv: Sequence[str]) -> dict[str, float]:
+    """Run a measuring child process; the JSON object on its last line of output.
+
+    Raises
+    ------
+    BenchmarkError
+        The child failed (its status and the end of its stderr are in the message).
+    """
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BenchmarkError(f"{list(argv[1:4])} failed ({done.returncode}): {done.stderr[-2000:]}")
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures

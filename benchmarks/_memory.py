@@ -22,7 +22,6 @@ import asyncio
 import gc
 import importlib
 import json
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -31,7 +30,7 @@ from typing import Any
 
 import msgspec
 
-from ._measure import AsyncVariant, BenchmarkError, Outcome, Row, compare, measure_async
+from ._measure import AsyncVariant, Outcome, Row, compare, measure_async, run_child
 from ._rss import peak_rss_mb
 
 __all__ = ["HOLD_KINDS", "memory_rows"]
@@ -94,19 +93,11 @@ def hold(kind: str, body: bytes, pages: int) -> dict[str, float]:
     return {"items": len(held), "peak_rss_mb": peak, "decode_s": seconds, "gc_s": paused}
 
 
-def _run(argv: list[str]) -> dict[str, float]:
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise BenchmarkError(f"memory child {argv[3:5]} failed: {done.stderr[-2000:]}")
-    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
-
-
 def _hold_variant(kind: str, body_file: Path, pages: int) -> Callable[[], Awaitable[Outcome]]:
     argv = [sys.executable, "-m", "benchmarks._memory", kind, str(body_file), str(pages)]
 
     async def run() -> Outcome:
-        figures = await asyncio.to_thread(_run, argv)
+        figures = await asyncio.to_thread(run_child, argv)
         extra = {"decode_s": figures["decode_s"], "gc_s": figures["gc_s"]}
         return Outcome(int(figures["items"]), value=figures["peak_rss_mb"], extra=extra)
 
