@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import statistics
 import subprocess
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 __all__ = [
     "AsyncVariant",
@@ -29,6 +31,7 @@ __all__ = [
     "Outcome",
     "Row",
     "SyncVariant",
+    "child_env",
     "compare",
     "measure_async",
     "measure_sync",
@@ -263,6 +266,14 @@ def compare(
     return rows
 
 
+def child_env() -> dict[str, str]:
+    """The environment for ``python -m benchmarks.…`` children: this ``benchmarks``
+    package's parent first on ``PYTHONPATH``, so they run the same code from any cwd."""
+    root = str(Path(__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": root if not path else f"{root}{os.pathsep}{path}"}
+
+
 def run_child(argv: Sequence[str]) -> dict[str, float]:
     """Run a measuring child process; the JSON object on its last line of output.
 
@@ -271,7 +282,7 @@ def run_child(argv: Sequence[str]) -> dict[str, float]:
     BenchmarkError
         The child failed (its status and the end of its stderr are in the message).
     """
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, env=child_env())
     if done.returncode != 0:
         raise BenchmarkError(f"{list(argv[1:4])} failed ({done.returncode}): {done.stderr[-2000:]}")
     figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])

@@ -38,6 +38,8 @@ import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from ._measure import child_env
+
 __all__ = ["ServerProcess", "start_server"]
 
 _CONTROL = "/__bench__/"
@@ -166,7 +168,9 @@ def start_server(**options: object) -> ServerProcess:
     for key, value in options.items():
         if value is not None:
             argv += [f"--{key.replace('_', '-')}", str(value)]
-    process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=child_env()
+    )
     assert process.stdout is not None
     line = process.stdout.readline()
     if not line:
