@@ -69,6 +69,7 @@ async def ceiling_rows(server: ServerProcess, *, requests: int, runs: int) -> li
         ]
         measured = await measure_async(variants, runs=runs)
         shown = "/users/me" if path == "/users/me" else "/scheduled_events/{uuid}/invitees"
-        note = f"GET {shown} {query or ''}, {requests} requests per run".replace("  ", " ")
+        shown += "?count=100" if query else ""
+        note = f"GET {shown}, {requests} requests per run"
         rows += compare(8, benchmark, measured, note, unit="req/s")
     return rows
