@@ -1,6 +1,7 @@
-"""Benchmarks for calendly_async, run with one command: ``python benchmarks/run.py``.
+"""Benchmarks for calendly_async, run with one command: ``python -m benchmarks``.
 
 Every number is reported next to a baseline measured in the same run (raw
-``msgspec`` / raw ``aiohttp`` loops), so the ratios hold on any machine. See
-``benchmarks/README.md`` for what each row measures and the numbers measured here.
+``msgspec`` / raw ``aiohttp`` loops, a rate-limit floor), so the ratios hold on any
+machine. ``benchmarks/README.md`` says what each row measures; ``RESULTS.md`` is
+the last full run.
 """

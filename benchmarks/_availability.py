@@ -1,6 +1,6 @@
-"""Benchmarks ``avail_slots`` and ``avail_free``: the
-``calendly_async.jobs.availability`` lookups against a sequential loop doing the
-same requests and the same arithmetic, with the mock adding 20 ms to every answer.
+"""Row 6, ``avail_slots`` and ``avail_free``: the ``calendly_async.jobs.availability``
+lookups against a sequential loop doing the same requests and the same arithmetic,
+with the mock (in its own process, ``_server``) adding 20 ms to every answer.
 
 - ``avail_slots``: open slots of 20 event types over 60 days (Calendly rule,
   reference §6.4: 31-day windows, so 40 requests);
@@ -32,13 +32,13 @@ from calendly_async.jobs.availability import (
     open_slots,
     subtract,
 )
-from calendly_async.mock import Faults, MockCalendly
 from calendly_async.models.event_types import EventTypeAvailableTime
 from calendly_async.resources._windows import time_windows
 from calendly_async.resources.availability import BUSY_TIMES_MAX_RANGE
 from calendly_async.resources.event_types import AVAILABLE_TIMES_MAX_RANGE
 
 from ._measure import AsyncVariant, Row, compare, measure_async
+from ._server import start_server
 
 __all__ = [
     "AVAILABILITY_FULL",
@@ -50,9 +50,6 @@ __all__ = [
 
 SEQUENTIAL = "sequential loop of SDK calls"
 """The baseline's label: the same requests one at a time, the same arithmetic."""
-
-_UNLIMITED = 10**9
-"""Requests per minute for the mock: the benchmark measures concurrency, not rate limits."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,26 +159,33 @@ async def availability_rows(
     settings: AvailabilitySettings, log: Callable[[str], None] = lambda message: None
 ) -> list[Row]:
     """Start a mock with ``settings`` and time both lookups against their sequential loops."""
-    async with (
-        MockCalendly(
-            seed=settings.seed,
-            users=settings.users,
-            event_types=settings.event_types_per_user,
-            events=settings.events,
-            invitees_per_event=1,
-            rate_limit=_UNLIMITED,
-            faults=Faults(latency_ms=settings.latency_ms),
-        ) as mock,
-        Calendly(token=mock.token, base_url=mock.url) as client,
-    ):
-        event_types = [et.uri for et in mock.state.event_types.values() if et.active]
-        users = [user.uri for user in mock.state.users.values()]
-        # Calendly refuses a start in the past; ten minutes ahead stays in the future.
-        start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=10)
-        slot_variants, free_variants = _variants(client, event_types, users, settings, start)
-        note = f"mock adds {settings.latency_ms:g} ms per answer"
-        log(f"avail_slots: {len(event_types)} event types x {settings.slot_days} days")
-        rows = compare("avail_slots", await measure_async(slot_variants, runs=settings.runs), note)
-        log(f"avail_free: {len(users)} users x {settings.free_weeks} weeks")
-        rows += compare("avail_free", await measure_async(free_variants, runs=settings.runs), note)
+    with start_server(
+        seed=settings.seed,
+        users=settings.users,
+        event_types=settings.event_types_per_user,
+        events=settings.events,
+        invitees_per_event=1,
+        latency_ms=settings.latency_ms,
+    ) as server:
+        async with Calendly(token=server.token, base_url=server.url) as client:
+            rows = await _time_both(client, server.organization, settings, log)
+    return rows
+
+
+async def _time_both(
+    client: Calendly, organization: str, settings: AvailabilitySettings, log: Callable[[str], None]
+) -> list[Row]:
+    listed = await client.event_types.list(organization=organization).collect()
+    event_types = [et.uri for et in listed if et.active]
+    members = await client.organization_memberships.list(organization=organization).collect()
+    users = [member.user.uri for member in members if member.user is not None]
+    # Calendly refuses a start in the past; ten minutes ahead stays in the future.
+    start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=10)
+    slot_variants, free_variants = _variants(client, event_types, users, settings, start)
+    note = f"mock adds {settings.latency_ms:g} ms per answer"
+    log(f"avail_slots: {len(event_types)} event types x {settings.slot_days} days")
+    slots = await measure_async(slot_variants, runs=settings.runs)
+    rows = compare(6, "avail_slots", slots, note)
+    log(f"avail_free: {len(users)} users x {settings.free_weeks} weeks")
+    rows += compare(6, "avail_free", await measure_async(free_variants, runs=settings.runs), note)
     return rows

@@ -1,22 +1,25 @@
-"""Benchmark 1, ``decode``: one 100-item ``GET /scheduled_events`` page, bytes to objects.
+"""Row 1, ``decode``: a 100-invitee and a 100-event page, bytes to objects.
 
-The body is the mock server's own answer (fetched once), so it carries what a real
-page carries: nested locations with conference data, memberships, guests,
-cancellations, ``...Z`` timestamps. Rows:
+The bodies are the mock server's own answers (fetched once), so they carry what
+real pages carry: nested locations with conference data, memberships, guests,
+questions and answers, tracking, cancellations, ``...Z`` timestamps. Rows per page:
 
 - baseline: ``msgspec.json.decode`` into dicts (no validation, no datetimes);
-- calendly_async: ``_decoding.decode_page_body`` into ``ScheduledEvent`` Structs,
-  the exact call every page of ``client.scheduled_events.list()`` goes through
+- calendly_async: ``_decoding.decode_page_body`` into ``Invitee`` /
+  ``ScheduledEvent`` Structs, the exact call every listed page goes through
   (cached typed decoder, validation, aware datetimes, error wrapping);
-- ``json.loads`` into dicts (the standard library);
-- pydantic v2 ``model_validate_json`` into mirror models (``_pydantic_models``);
-- the peer SDK's own decoding (``json.loads`` + dataclasses-json), when installed.
+- ``json.loads`` and ``orjson.loads`` into dicts;
+- pydantic v2 ``model_validate_json`` into mirror models (``_pydantic_models``).
+
+``orjson`` and ``pydantic`` are in the ``bench`` extra; without them their rows
+are reported skipped, with the reason.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -24,85 +27,106 @@ import msgspec
 
 from calendly_async._decoding import decode_page_body
 from calendly_async._transport import Response
-from calendly_async.models import ScheduledEvent
+from calendly_async.models import Invitee, ScheduledEvent
 
 from ._measure import Row, SyncVariant, compare, measure_sync, skipped_row
-from ._peer import PEER_LABEL, Peer
 
-__all__ = ["BENCHMARK", "PYDANTIC_LABEL", "decode_rows", "load_pydantic"]
+__all__ = [
+    "BASELINE",
+    "ORJSON_LABEL",
+    "PYDANTIC_LABEL",
+    "SDK_LABEL",
+    "decode_rows",
+    "load_optional",
+]
 
-BENCHMARK = "decode"
+BASELINE = "msgspec.json.decode -> dicts"
+SDK_LABEL = "calendly_async decode_page_body -> Structs"
+ORJSON_LABEL = "orjson.loads -> dicts"
 PYDANTIC_LABEL = "pydantic v2 model_validate_json (mirror models)"
 
 
-def load_pydantic() -> tuple[ModuleType | None, str]:
-    """The pydantic mirror models, or ``None`` and why they cannot be used."""
+def load_optional(module: str, extra: str) -> tuple[ModuleType | None, str]:
+    """``module`` imported, or ``None`` and why it cannot be used."""
     try:
-        return importlib.import_module("._pydantic_models", __package__), ""
+        return importlib.import_module(module, __package__), ""
     except ImportError as exc:
-        note = f"skipped: {exc.name} is not installed; pip install 'pydantic>=2' (bench extra)"
-        return None, note
+        return None, f"skipped: {exc.name} is not installed; pip install '{extra}' (bench extra)"
 
 
 def _variants(
-    body: bytes, pydantic_models: ModuleType | None, peer: Peer | None
+    body: bytes,
+    model: type[Any],
+    pydantic_page: Any | None,
+    orjson: ModuleType | None,
 ) -> list[SyncVariant]:
-    response = Response(method="GET", url="/scheduled_events", status=200, headers={}, body=body)
+    response = Response(method="GET", url="/page", status=200, headers={}, body=body)
 
     def raw_msgspec() -> int:
         return len(msgspec.json.decode(body)["collection"])
 
     def sdk() -> int:
-        return len(decode_page_body(response, ScheduledEvent).collection)
+        return len(decode_page_body(response, model).collection)
 
     def stdlib() -> int:
         return len(json.loads(body)["collection"])
 
     variants: list[SyncVariant] = [
-        ("msgspec.json.decode -> dicts", raw_msgspec),
-        ("calendly_async decode_page_body -> ScheduledEvent", sdk),
+        (BASELINE, raw_msgspec),
+        (SDK_LABEL, sdk),
         ("json.loads -> dicts", stdlib),
     ]
-    if pydantic_models is not None:
-        page_model: Any = pydantic_models.EventsPage
-
-        def pydantic() -> int:
-            return len(page_model.model_validate_json(body).collection)
-
-        variants.append((PYDANTIC_LABEL, pydantic))
-    if peer is not None:
-        variants.append((PEER_LABEL, lambda: peer.decode_page(body)))
+    if orjson is not None:
+        loads: Callable[[bytes], Any] = orjson.loads
+        variants.append((ORJSON_LABEL, lambda: len(loads(body)["collection"])))
+    if pydantic_page is not None:
+        page_model = pydantic_page
+        variants.append(
+            (PYDANTIC_LABEL, lambda: len(page_model.model_validate_json(body).collection))
+        )
     return variants
 
 
 def decode_rows(
-    body: bytes,
+    bodies: dict[str, bytes],
     *,
     repeats: int,
     min_seconds: float,
     pydantic_models: ModuleType | None,
     pydantic_note: str = "",
-    peer: Peer | None,
-    peer_note: str = "",
+    orjson: ModuleType | None = None,
+    orjson_note: str = "",
 ) -> list[Row]:
-    """Time every decoder on ``body``; seconds are per page, ratios to raw msgspec.
+    """Time every decoder on each body; seconds are per page, ratios to raw msgspec.
 
     Parameters
     ----------
-    body:
-        A ``{"collection": [...], "pagination": {...}}`` page of scheduled events.
+    bodies:
+        ``{"invitees": ..., "events": ...}``: ``{"collection": [...], ...}`` pages.
     repeats, min_seconds:
         Samples per decoder, and the least time one sample lasts (calls are
         repeated until it does; a sample's time is divided by the calls).
-    pydantic_models, peer:
-        The optional rows' code, or ``None`` to report them skipped with the note.
+    pydantic_models, orjson:
+        The optional rows' modules, or ``None`` to report them skipped with the note.
     """
-    measured = measure_sync(
-        _variants(body, pydantic_models, peer), repeats=repeats, min_seconds=min_seconds
-    )
-    rows = compare(BENCHMARK, measured)
-    if pydantic_models is None:
-        rows.append(skipped_row(BENCHMARK, PYDANTIC_LABEL, pydantic_note))
-    if peer is None:
-        rows.append(skipped_row(BENCHMARK, PEER_LABEL, peer_note))
+    rows: list[Row] = []
+    for name, body in bodies.items():
+        model = Invitee if name == "invitees" else ScheduledEvent
+        pydantic_page = None
+        if pydantic_models is not None:
+            pydantic_page = (
+                pydantic_models.InviteesPage if name == "invitees" else pydantic_models.EventsPage
+            )
+        measured = measure_sync(
+            _variants(body, model, pydantic_page, orjson),
+            repeats=repeats,
+            min_seconds=min_seconds,
+        )
+        benchmark = f"decode_{name}"
+        note = f"one page of 100 {model.__name__} ({len(body):,} bytes)"
+        rows += compare(1, benchmark, measured, note)
+        if orjson is None:
+            rows.append(skipped_row(1, benchmark, ORJSON_LABEL, orjson_note))
+        if pydantic_models is None:
+            rows.append(skipped_row(1, benchmark, PYDANTIC_LABEL, pydantic_note))
     return rows

@@ -1,37 +1,65 @@
 """Timing loops and the rows they produce: medians, spreads and ratios to a baseline.
 
 Each benchmark measures several variants doing the same work; the first variant is
-the baseline. Variants are interleaved round by round (A B C, A B C, ...) so a
-slow patch of the machine hits every variant alike, and the median is reported.
-Each sample starts after ``gc.collect()``, so no variant pays for the garbage the
-previous one left; the collector stays on while timing, as in real use.
+the baseline. Variants are alternated round by round (A B C, A B C, ...) so a slow
+patch of the machine hits every variant alike; the median and the min-max of the
+rounds are reported. Each sample starts after ``gc.collect()``, so no variant pays
+for the garbage the previous one left; the collector stays on while timing, as in
+real use.
+
+Every sample records wall time (``time.perf_counter``) and this process's CPU time
+(``time.process_time``). The servers the async rows talk to run in *another*
+process (``_server``), so the CPU figure is the client's alone.
 """
 
 from __future__ import annotations
 
 import gc
+import json
+import os
 import statistics
+import subprocess
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 __all__ = [
     "AsyncVariant",
     "BenchmarkError",
     "Measured",
+    "Outcome",
     "Row",
     "SyncVariant",
+    "child_env",
     "compare",
     "measure_async",
     "measure_sync",
+    "run_child",
     "skipped_row",
+    "spread",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one unit of work produced: its item count and extra figures.
+
+    ``value``, when given, is the row's figure for this sample instead of the wall
+    time (peak RSS in MB, requests per second, ...). ``extra`` holds further figures
+    reported next to it (``requests``, ``429s``, ``peak_rss_mb``).
+    """
+
+    items: int
+    value: float | None = None
+    extra: Mapping[str, float] = field(default_factory=dict)
+
 
 SyncVariant = tuple[str, Callable[[], int]]
 """A label and a function doing one unit of work, returning how many items it produced."""
 
-AsyncVariant = tuple[str, Callable[[], Awaitable[int]]]
-"""A label and a coroutine function doing one unit of work, returning its item count."""
+AsyncVariant = tuple[str, Callable[[], Awaitable[int | Outcome]]]
+"""A label and a coroutine function doing one unit of work: its item count or ``Outcome``."""
 
 
 class BenchmarkError(RuntimeError):
@@ -40,11 +68,18 @@ class BenchmarkError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Measured:
-    """Seconds per unit of work, one sample per round, and the items each unit produced."""
+    """One variant's samples (one per round), CPU samples, extras, and its item count."""
 
     label: str
     samples: list[float]
     items: int
+    cpu: list[float] = field(default_factory=list)
+    extra: dict[str, list[float]] = field(default_factory=dict)
+
+
+def spread(values: Sequence[float]) -> list[float]:
+    """``[median, min, max]`` of ``values``."""
+    return [statistics.median(values), min(values), max(values)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,40 +88,53 @@ class Row:
 
     Attributes
     ----------
+    row:
+        The issue's row number (1-8).
     benchmark:
-        ``decode``, ``paginate``, ``fanout`` or ``fanout_latency``.
+        The block it belongs to (``decode_invitees``, ``stream_0ms``, ...).
     variant:
         What was measured.
     baseline:
         Whether this is the row the others are divided by.
-    median_s, min_s, max_s:
-        Seconds per unit of work (one page for ``decode``, one whole job otherwise).
+    unit:
+        ``s`` (seconds per unit of work), ``MB`` or ``req/s``.
+    median, low, high:
+        The figure's median, min and max over the rounds.
     ratio:
-        ``median_s`` divided by the baseline's ``median_s`` (below 1: faster).
-    items, items_per_s:
-        Items produced per unit of work, and per second at the median.
+        ``median`` divided by the baseline's ``median`` (below 1: faster / smaller).
+    items:
+        Items produced per unit of work (the same for every variant of a block).
     runs:
         Samples taken (rounds).
+    cpu, cpu_ratio:
+        ``[median, min, max]`` client CPU seconds per unit of work, and its median
+        divided by the baseline's (``None`` where CPU is not the client's alone).
+    extra:
+        Further figures, each ``[median, min, max]`` (``requests``, ``429s``, ...).
     note:
         Why a row was skipped, or a remark on how it was measured.
     """
 
+    row: int
     benchmark: str
     variant: str
     baseline: bool
-    median_s: float | None
-    min_s: float | None
-    max_s: float | None
+    unit: str
+    median: float | None
+    low: float | None
+    high: float | None
     ratio: float | None
     items: int | None
-    items_per_s: float | None
     runs: int
+    cpu: list[float] | None = None
+    cpu_ratio: float | None = None
+    extra: dict[str, list[float]] = field(default_factory=dict)
     note: str = ""
 
 
-def skipped_row(benchmark: str, variant: str, note: str) -> Row:
-    """A row for a variant that could not run here (missing optional dependency)."""
-    return Row(benchmark, variant, False, None, None, None, None, None, None, 0, note)
+def skipped_row(row: int, benchmark: str, variant: str, note: str, unit: str = "s") -> Row:
+    """A row for a variant that could not run here (missing optional dependency...)."""
+    return Row(row, benchmark, variant, False, unit, None, None, None, None, None, 0, note=note)
 
 
 def _autorange(work: Callable[[], int], min_seconds: float) -> int:
@@ -104,7 +152,7 @@ def _autorange(work: Callable[[], int], min_seconds: float) -> int:
 def measure_sync(
     variants: Sequence[SyncVariant], *, repeats: int, min_seconds: float
 ) -> list[Measured]:
-    """Time each variant ``repeats`` times, interleaved; each sample is seconds per call.
+    """Time each variant ``repeats`` times, alternated; each sample is seconds per call.
 
     The calibration calls (``_autorange``) double as a warm-up.
     """
@@ -125,30 +173,58 @@ def measure_sync(
 async def measure_async(
     variants: Sequence[AsyncVariant], *, runs: int, warmup: int = 1
 ) -> list[Measured]:
-    """Await each variant ``warmup + runs`` times, interleaved; keep the last ``runs`` timings.
+    """Await each variant ``warmup + runs`` times, alternated; keep the last ``runs``.
 
     Raises
     ------
     BenchmarkError
         A variant produced a different item count from one round to the next.
     """
-    samples: dict[str, list[float]] = {label: [] for label, _ in variants}
+    measured = {label: Measured(label, [], 0) for label, _ in variants}
     items: dict[str, int] = {}
     for round_number in range(warmup + runs):
         for label, work in variants:
             gc.collect()
+            cpu_start = time.process_time()
             start = time.perf_counter()
-            count = await work()
+            result = await work()
             elapsed = time.perf_counter() - start
-            if items.setdefault(label, count) != count:
-                raise BenchmarkError(f"{label}: {count} items, {items[label]} in an earlier round")
-            if round_number >= warmup:
-                samples[label].append(elapsed)
-    return [Measured(label, samples[label], items[label]) for label, _ in variants]
+            cpu = time.process_time() - cpu_start
+            outcome = result if isinstance(result, Outcome) else Outcome(result)
+            if items.setdefault(label, outcome.items) != outcome.items:
+                raise BenchmarkError(
+                    f"{label}: {outcome.items} items, {items[label]} in an earlier round"
+                )
+            if round_number < warmup:
+                continue
+            entry = measured[label]
+            entry.samples.append(elapsed if outcome.value is None else outcome.value)
+            entry.cpu.append(cpu)
+            for name, value in outcome.extra.items():
+                entry.extra.setdefault(name, []).append(value)
+    return [replace_items(measured[label], items[label]) for label, _ in variants]
 
 
-def compare(benchmark: str, measured: Sequence[Measured], note: str = "") -> list[Row]:
+def replace_items(entry: Measured, items: int) -> Measured:
+    """``entry`` with its item count set."""
+    return Measured(entry.label, entry.samples, items, entry.cpu, entry.extra)
+
+
+def compare(
+    row: int,
+    benchmark: str,
+    measured: Sequence[Measured],
+    note: str = "",
+    *,
+    unit: str = "s",
+    with_cpu: bool = False,
+    same_items: bool = True,
+) -> list[Row]:
     """Rows for ``measured``, the first being the baseline, each with its ratio to it.
+
+    ``with_cpu`` reports the client CPU too (only where the server is in another
+    process). ``same_items=False`` allows variants to differ in item count (a
+    floor, a memory figure of different containers).
 
     Raises
     ------
@@ -158,27 +234,56 @@ def compare(benchmark: str, measured: Sequence[Measured], note: str = "") -> lis
     """
     baseline = measured[0]
     base_median = statistics.median(baseline.samples)
+    base_cpu = statistics.median(baseline.cpu) if with_cpu and baseline.cpu else None
     rows = []
     for entry in measured:
-        if entry.items != baseline.items:
+        if same_items and entry.items != baseline.items:
             raise BenchmarkError(
                 f"{benchmark}: {entry.label} produced {entry.items} items, "
                 f"the baseline {baseline.items}"
             )
-        median = statistics.median(entry.samples)
+        median, low, high = spread(entry.samples)
+        cpu = spread(entry.cpu) if with_cpu and entry.cpu else None
         rows.append(
             Row(
+                row=row,
                 benchmark=benchmark,
                 variant=entry.label,
                 baseline=entry is baseline,
-                median_s=median,
-                min_s=min(entry.samples),
-                max_s=max(entry.samples),
-                ratio=median / base_median,
+                unit=unit,
+                median=median,
+                low=low,
+                high=high,
+                ratio=median / base_median if base_median else None,
                 items=entry.items,
-                items_per_s=entry.items / median,
                 runs=len(entry.samples),
+                cpu=cpu,
+                cpu_ratio=cpu[0] / base_cpu if cpu and base_cpu else None,
+                extra={name: spread(values) for name, values in entry.extra.items()},
                 note=note if entry is baseline else "",
             )
         )
     return rows
+
+
+def child_env() -> dict[str, str]:
+    """The environment for ``python -m benchmarks.…`` children: this ``benchmarks``
+    package's parent first on ``PYTHONPATH``, so they run the same code from any cwd."""
+    root = str(Path(__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": root if not path else f"{root}{os.pathsep}{path}"}
+
+
+def run_child(argv: Sequence[str]) -> dict[str, float]:
+    """Run a measuring child process; the JSON object on its last line of output.
+
+    Raises
+    ------
+    BenchmarkError
+        The child failed (its status and the end of its stderr are in the message).
+    """
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, env=child_env())
+    if done.returncode != 0:
+        raise BenchmarkError(f"{list(argv[1:4])} failed ({done.returncode}): {done.stderr[-2000:]}")
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures

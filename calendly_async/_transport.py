@@ -16,15 +16,24 @@ import contextvars
 import copy
 import logging
 import re
+import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from types import TracebackType
+from typing import Any, Literal, Protocol, cast
 
 import aiohttp
 import msgspec
 from multidict import CIMultiDict
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity import (
+    AsyncRetrying,
+    DoAttempt,
+    DoSleep,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+)
 
 from . import _redact
 from ._gate import RateLimitGate, RateLimitWait, Slot
@@ -326,6 +335,10 @@ def _disable_hidden_retry(session: aiohttp.ClientSession) -> None:
         session._retry_connection = False
 
 
+_ExcInfo = tuple[type[BaseException], BaseException, TracebackType]
+"""A caught exception as ``sys.exc_info()`` gives it (what tenacity records)."""
+
+
 class Transport:
     """Sends requests to one API host with auth, retries and rate-limit waits.
 
@@ -524,6 +537,28 @@ class Transport:
             max_rate_limit_wait=policy.max_rate_limit_wait,
         )
 
+        # The first attempt runs without tenacity: most requests succeed at once, and
+        # building an ``AsyncRetrying`` (its action list re-checks every callback with
+        # ``inspect``) cost about as much as the rest of the SDK's per-request work.
+        try:
+            return await self._send_authorized(call)
+        except BaseException as error:
+            if policy.max_retries == 0 or not should_retry(method, error, policy):
+                raise
+            first_failure = cast(_ExcInfo, sys.exc_info())
+        return await self._retry_after(call, policy, first_failure)
+
+    async def _retry_after(
+        self, call: _Call, policy: RetryPolicy, first_failure: _ExcInfo
+    ) -> Response:
+        """Retries of ``call`` under ``policy`` once its first attempt failed (tenacity).
+
+        Drives tenacity's ``AsyncRetrying`` with its lower-level API (``iter``), as
+        its own ``__call__`` does, starting from the first attempt's outcome, so the
+        attempt numbers, waits, stop rule and ``before_sleep`` hook are tenacity's.
+        """
+        method, url = call.method, call.url
+
         def wait(state: RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None
             return retry_delay(state.attempt_number, error or Exception(), policy)
@@ -544,12 +579,23 @@ class Transport:
             before_sleep=log_retry,
             reraise=True,
         )
-        response: Response | None = None
-        async for attempt in retrying:
-            with attempt:
-                response = await self._send_authorized(call)
-        assert response is not None
-        return response
+        retrying.begin()
+        state = RetryCallState(retrying, fn=None, args=(), kwargs={})
+        state.set_exception(first_failure)
+        while True:
+            action = await retrying.iter(retry_state=state)
+            if isinstance(action, DoAttempt):
+                try:
+                    response = await self._send_authorized(call)
+                except BaseException:
+                    state.set_exception(cast(_ExcInfo, sys.exc_info()))
+                else:
+                    state.set_result(response)
+            elif isinstance(action, DoSleep):
+                state.prepare_for_next_attempt()
+                await self._sleep(float(action))
+            else:
+                return cast(Response, action)
 
     async def _send_authorized(self, call: _Call) -> Response:
         # Checked on every attempt, before the credential may start an OAuth refresh.

@@ -82,6 +82,8 @@ def same_origin(url: str, base_url: str) -> bool:
     Decides whether the bearer token may be attached: a full URL on any other
     origin (or an unparsable one) gets no ``Authorization`` header.
     """
+    if url.startswith(base_url) and url[len(base_url) : len(base_url) + 1] in ("", "/"):
+        return True  # base_url itself or a path under it: every request the SDK builds
     origin = _origin(url)
     return origin is not None and origin == _origin(base_url)
 
