@@ -19,6 +19,7 @@ import contextlib
 import importlib
 import logging.config
 import sys
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
@@ -66,7 +67,7 @@ def add_fleet_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "--wait", action="store_true", help="wait for every job; print each result as JSON"
     )
     common(enqueue)
-    enqueue.set_defaults(standalone=_enqueue)
+    enqueue.set_defaults(standalone=_one_line_redis_errors(_enqueue))
 
     worker = actions.add_parser("worker", help="run an Arq worker exporting queued tenants")
     worker.add_argument(
@@ -89,7 +90,28 @@ def add_fleet_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "--burst", action="store_true", help="stop once the queue is empty"
     )
     common(worker)
-    worker.set_defaults(standalone=_worker)
+    worker.set_defaults(standalone=_one_line_redis_errors(_worker))
+
+
+def _one_line_redis_errors(
+    handler: Callable[[argparse.Namespace], Awaitable[int]],
+) -> Callable[[argparse.Namespace], Awaitable[int]]:
+    """Redis failures (no server at ``--redis``...) as the command's one-line error, exit 1.
+
+    redis-py's errors are not ``OSError``s, so ``cli.main`` would print a traceback;
+    the message names host and port only (never a password from the URL).
+    """
+
+    async def run(args: argparse.Namespace) -> int:
+        try:
+            return await handler(args)
+        except Exception as exc:
+            redis_errors = sys.modules.get("redis.exceptions")
+            if redis_errors is not None and isinstance(exc, redis_errors.RedisError):
+                raise ConnectionError(f"redis: {exc}") from None
+            raise
+
+    return run
 
 
 def _tenants(values: list[str]) -> list[tuple[str, str | None]]:
