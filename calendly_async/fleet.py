@@ -126,24 +126,23 @@ async def export_organization(
         token=credentials.token, oauth=credentials.oauth, base_url=credentials.base_url
     ) as client:
         org = organization
-        if org is None:
-            org = (await client.users.me()).current_organization
-            if not org:
-                raise InvalidInputError(f"tenant {tenant} has no organization")
         deadline = asyncio.timeout(fleet.slice_seconds)
         try:
+            if org is None:
+                org = (await client.users.me()).current_organization
+                if not org:
+                    raise InvalidInputError(f"tenant {tenant} has no organization")
             async with deadline:
                 summary = await export(
                     client, database=fleet.pool, organization=org, since=since, until=until,
                     include=include, concurrency=fleet.concurrency, resume=True,
                 )  # fmt: skip
-        except TimeoutError:
-            if deadline.expired():
-                raise Retry(defer=0) from None  # the next slice continues from the checkpoint
-            raise
         except Exception as exc:
+            # ReadTimeout and ConnectTimeout are TimeoutErrors too: transient, not the slice.
             if _transient(exc):
                 raise Retry(defer=TRANSIENT_DEFER) from exc
+            if isinstance(exc, TimeoutError) and deadline.expired():
+                raise Retry(defer=0) from None  # the next slice continues from the checkpoint
             raise
     return {
         "tenant": tenant,

@@ -1,0 +1,80 @@
+"""Review: the fleet task re-queues a job on every transient failure (Arq ``Retry``),
+and fails it at once on a permanent one (a revoked token must not retry forever).
+
+``ReadTimeout`` and ``ConnectTimeout`` are ``TimeoutError`` subclasses; the task's
+slice-deadline handler used to re-raise them, so Arq failed the job for good. A
+transient failure of ``GET /users/me`` (run before the export) also failed the job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiohttp import web
+from arq.worker import Retry
+
+import calendly_async.fleet as fleet
+from calendly_async import Calendly, RetryPolicy
+from calendly_async.errors import AuthenticationError, ReadTimeout
+from calendly_async.fleet import TRANSIENT_DEFER, TenantCredentials, export_organization
+
+Serve = Callable[[web.Application], Awaitable[str]]
+ORG = "https://api.calendly.com/organizations/ORG1"
+
+
+def _ctx(base_url: str) -> dict[str, Any]:
+    async def credentials(tenant: str) -> TenantCredentials:
+        return TenantCredentials(token="secret-token", base_url=base_url)
+
+    # No database is reached in these tests: the failure comes first.
+    return {"calendly_fleet": fleet._Fleet(credentials, None, 1, 60.0)}
+
+
+def _no_client_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    def make(**kwargs: Any) -> Calendly:
+        return Calendly(retry=RetryPolicy(max_retries=0), **kwargs)
+
+    monkeypatch.setattr(fleet, "Calendly", make)
+
+
+def _users_me(status: int, body: dict[str, Any]) -> web.Application:
+    async def me(request: web.Request) -> web.Response:
+        return web.json_response(body, status=status)
+
+    app = web.Application()
+    app.router.add_get("/users/me", me)
+    return app
+
+
+async def test_a_read_timeout_from_the_export_requeues_the_job(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def timing_out(*args: Any, **kwargs: Any) -> Any:
+        raise ReadTimeout("read timed out", method="GET", url=f"{ORG}/x")
+
+    monkeypatch.setattr(fleet, "export", timing_out)
+    with pytest.raises(Retry) as raised:
+        await export_organization(_ctx("http://127.0.0.1:9"), "t1", ORG)
+    assert raised.value.defer_score == int(TRANSIENT_DEFER * 1000)
+
+
+async def test_a_server_error_on_users_me_requeues_the_job(
+    serve: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_client_retries(monkeypatch)
+    base = await serve(_users_me(503, {"title": "Unavailable", "message": "try later"}))
+    with pytest.raises(Retry) as raised:
+        await export_organization(_ctx(base), "t1")
+    assert raised.value.defer_score == int(TRANSIENT_DEFER * 1000)
+
+
+async def test_a_revoked_token_fails_the_job_without_retry(
+    serve: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_client_retries(monkeypatch)
+    base = await serve(_users_me(401, {"title": "Unauthenticated", "message": "revoked"}))
+    with pytest.raises(AuthenticationError) as raised:
+        await export_organization(_ctx(base), "t1")
+    assert "secret-token" not in str(raised.value)
