@@ -260,7 +260,7 @@ class PostgresDestination:
         ------
         InvalidInputError
             No ``organization`` (rows and checkpoint are keyed by it), or a DSN
-            that is not ``postgresql://`` / ``postgres://``.
+            that is not ``postgresql://`` / ``postgres://`` or does not parse.
         MissingDependencyError
             ``asyncpg`` is not installed (the ``postgres`` extra).
         DatabaseError
@@ -280,6 +280,11 @@ class PostgresDestination:
                 pool = await asyncpg.create_pool(database, min_size=1, max_size=4)
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 raise DatabaseError(f"cannot connect to PostgreSQL: {exc}") from None
+            except ValueError:  # the URL did not parse; its text may quote the password
+                raise InvalidInputError(
+                    "database is not a valid postgresql:// URL (percent-encode special "
+                    "characters in the user name and password)"
+                ) from None
         else:
             pool = database
         try:
