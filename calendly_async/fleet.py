@@ -122,6 +122,10 @@ async def export_organization(
     fleet: _Fleet = ctx["calendly_fleet"]
     started = time.time()
     credentials = await fleet.credentials(tenant)
+    if not isinstance(credentials, TenantCredentials):  # never its value: maybe a token
+        raise InvalidInputError(
+            f"credentials({tenant!r}) returned {type(credentials).__name__}, not TenantCredentials"
+        )
     async with Calendly(
         token=credentials.token, oauth=credentials.oauth, base_url=credentials.base_url
     ) as client:
