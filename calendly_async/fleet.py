@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -102,7 +103,23 @@ class _Fleet:
 
 
 def _transient(error: BaseException) -> bool:
-    return isinstance(error, TransportError | ServerError | RateLimitError)
+    if isinstance(error, TransportError | ServerError | RateLimitError | ConnectionError):
+        return True
+    return _database_blip(error)
+
+
+def _database_blip(error: BaseException) -> bool:
+    """PostgreSQL lost the connection, is shutting down, is out of connections, or
+    rolled back a deadlock: the next run (from the checkpoint) may well succeed."""
+    errors = sys.modules.get("asyncpg.exceptions")
+    if errors is None:
+        return False
+    if isinstance(error, errors.InterfaceError) and error.__context__ is not None:
+        error = error.__context__  # a lost connection, masked by the transaction's exit
+    return isinstance(error, (
+        errors.PostgresConnectionError, errors.OperatorInterventionError,
+        errors.InsufficientResourcesError, errors.TransactionRollbackError,
+    ))  # fmt: skip
 
 
 async def export_organization(
