@@ -149,11 +149,11 @@ async def export_organization(
         org = organization
         deadline = asyncio.timeout(fleet.slice_seconds)
         try:
-            if org is None:
-                org = (await client.users.me()).current_organization
-                if not org:
-                    raise InvalidInputError(f"tenant {tenant} has no organization")
-            async with deadline:
+            async with deadline:  # the slice counts GET /users/me too: Arq's timeout is near
+                if org is None:
+                    org = (await client.users.me()).current_organization
+                    if not org:
+                        raise InvalidInputError(f"tenant {tenant} has no organization")
                 summary = await export(
                     client, database=fleet.pool, organization=org, since=since, until=until,
                     include=include, concurrency=fleet.concurrency, resume=True,

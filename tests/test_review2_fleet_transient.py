@@ -8,6 +8,7 @@ transient failure of ``GET /users/me`` (run before the export) also failed the j
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -78,3 +79,26 @@ async def test_a_revoked_token_fails_the_job_without_retry(
     with pytest.raises(AuthenticationError) as raised:
         await export_organization(_ctx(base), "t1")
     assert "secret-token" not in str(raised.value)
+
+
+async def test_a_slow_users_me_counts_against_the_slice(
+    serve: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The slice deadline covers ``GET /users/me``: a hanging one ends the slice
+    (``Retry`` at once) well before Arq's job timeout would fail the job for good."""
+    _no_client_retries(monkeypatch)
+    never = asyncio.Event()
+
+    async def hang(request: web.Request) -> web.Response:
+        await never.wait()
+        return web.json_response({})
+
+    app = web.Application()
+    app.router.add_get("/users/me", hang)
+    base = await serve(app)
+    ctx = _ctx(base)
+    ctx["calendly_fleet"] = fleet._Fleet(ctx["calendly_fleet"].credentials, None, 1, 0.2)
+    async with asyncio.timeout(10):  # the client's own read timeout is 30 s
+        with pytest.raises(Retry) as raised:
+            await export_organization(ctx, "t1")
+    assert raised.value.defer_score == 0
