@@ -37,7 +37,7 @@ from .auth import OAuth2
 from .client import Calendly
 from .errors import InvalidInputError, RateLimitError, ServerError, TransportError
 from .jobs import export
-from .jobs._postgres import export_key
+from .jobs._postgres import BAD_URL, export_key
 
 try:
     from arq.connections import ArqRedis, RedisSettings, create_pool
@@ -234,7 +234,10 @@ def worker_settings(
 
     async def startup(ctx: dict[str, Any]) -> None:
         asyncpg = require("asyncpg", "postgres", "the fleet worker")
-        pool = await asyncpg.create_pool(database, min_size=1, max_size=pool_size)
+        try:
+            pool = await asyncpg.create_pool(database, min_size=1, max_size=pool_size)
+        except ValueError:  # the URL did not parse; its text may quote the password
+            raise InvalidInputError(BAD_URL) from None
         ctx["calendly_fleet"] = _Fleet(credentials, pool, concurrency, slice_seconds)
 
     async def shutdown(ctx: dict[str, Any]) -> None:

@@ -30,3 +30,15 @@ def test_export_database_with_an_unparsable_url_is_a_usage_error(
     assert code == cli.EXIT_USAGE
     assert "s3cret" not in out + err
     assert "Traceback" not in err
+
+
+async def test_a_fleet_worker_with_an_unparsable_database_url_fails_without_the_password() -> None:
+    from calendly_async.fleet import TenantCredentials, worker_settings
+
+    async def credentials(tenant: str) -> TenantCredentials:
+        return TenantCredentials(token="token")
+
+    settings = worker_settings(credentials, DSN)
+    with pytest.raises(InvalidInputError) as raised:
+        await settings["on_startup"]({})
+    assert "s3cret" not in str(raised.value)
