@@ -18,7 +18,7 @@ from arq.worker import Retry
 
 import calendly_async.fleet as fleet
 from calendly_async import Calendly, RetryPolicy
-from calendly_async.errors import AuthenticationError, ReadTimeout
+from calendly_async.errors import AuthenticationError, InvalidGrantError, ReadTimeout
 from calendly_async.fleet import TRANSIENT_DEFER, TenantCredentials, export_organization
 
 Serve = Callable[[web.Application], Awaitable[str]]
@@ -102,3 +102,14 @@ async def test_a_slow_users_me_counts_against_the_slice(
         with pytest.raises(Retry) as raised:
             await export_organization(ctx, "t1")
     assert raised.value.defer_score == 0
+
+
+async def test_a_refresh_token_revoked_mid_run_fails_the_job_without_retry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def revoked(*args: Any, **kwargs: Any) -> Any:
+        raise InvalidGrantError(status=400, title="invalid_grant", message="revoked")
+
+    monkeypatch.setattr(fleet, "export", revoked)
+    with pytest.raises(InvalidGrantError):
+        await export_organization(_ctx("http://127.0.0.1:9"), "t1", ORG)
