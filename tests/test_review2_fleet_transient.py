@@ -61,24 +61,31 @@ async def test_a_read_timeout_from_the_export_requeues_the_job(
     assert raised.value.defer_score == int(TRANSIENT_DEFER * 1000)
 
 
+async def _answer_users_me(
+    serve: Serve, monkeypatch: pytest.MonkeyPatch, status: int, body: dict[str, Any]
+) -> BaseException:
+    """What the task raises when ``GET /users/me`` answers ``status`` (no client retries)."""
+    _no_client_retries(monkeypatch)
+    base = await serve(_users_me(status, body))
+    with pytest.raises((Retry, AuthenticationError)) as raised:
+        await export_organization(_ctx(base), "t1")
+    return raised.value
+
+
 async def test_a_server_error_on_users_me_requeues_the_job(
     serve: Serve, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _no_client_retries(monkeypatch)
-    base = await serve(_users_me(503, {"title": "Unavailable", "message": "try later"}))
-    with pytest.raises(Retry) as raised:
-        await export_organization(_ctx(base), "t1")
-    assert raised.value.defer_score == int(TRANSIENT_DEFER * 1000)
+    error = await _answer_users_me(serve, monkeypatch, 503, {"title": "Down", "message": "later"})
+    assert isinstance(error, Retry)
+    assert error.defer_score == int(TRANSIENT_DEFER * 1000)
 
 
 async def test_a_revoked_token_fails_the_job_without_retry(
     serve: Serve, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _no_client_retries(monkeypatch)
-    base = await serve(_users_me(401, {"title": "Unauthenticated", "message": "revoked"}))
-    with pytest.raises(AuthenticationError) as raised:
-        await export_organization(_ctx(base), "t1")
-    assert "secret-token" not in str(raised.value)
+    error = await _answer_users_me(serve, monkeypatch, 401, {"title": "No", "message": "revoked"})
+    assert isinstance(error, AuthenticationError)
+    assert "secret-token" not in str(error)
 
 
 async def test_a_slow_users_me_counts_against_the_slice(
