@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from .auth import OAuth2
 from .client import Calendly
 from .errors import InvalidInputError, RateLimitError, ServerError, TransportError
 from .jobs import export
-from .jobs._postgres import export_key
+from .jobs._postgres import BAD_URL, export_key
 
 try:
     from arq.connections import ArqRedis, RedisSettings, create_pool
@@ -102,7 +103,23 @@ class _Fleet:
 
 
 def _transient(error: BaseException) -> bool:
-    return isinstance(error, TransportError | ServerError | RateLimitError)
+    if isinstance(error, TransportError | ServerError | RateLimitError | ConnectionError):
+        return True
+    return _database_blip(error)
+
+
+def _database_blip(error: BaseException) -> bool:
+    """PostgreSQL lost the connection, is shutting down, is out of connections, or
+    rolled back a deadlock: the next run (from the checkpoint) may well succeed."""
+    errors = sys.modules.get("asyncpg.exceptions")
+    if errors is None:
+        return False
+    if isinstance(error, errors.InterfaceError) and error.__context__ is not None:
+        error = error.__context__  # a lost connection, masked by the transaction's exit
+    return isinstance(error, (
+        errors.PostgresConnectionError, errors.OperatorInterventionError,
+        errors.InsufficientResourcesError, errors.TransactionRollbackError,
+    ))  # fmt: skip
 
 
 async def export_organization(
@@ -122,28 +139,31 @@ async def export_organization(
     fleet: _Fleet = ctx["calendly_fleet"]
     started = time.time()
     credentials = await fleet.credentials(tenant)
+    if not isinstance(credentials, TenantCredentials):  # never its value: maybe a token
+        raise InvalidInputError(
+            f"credentials({tenant!r}) returned {type(credentials).__name__}, not TenantCredentials"
+        )
     async with Calendly(
         token=credentials.token, oauth=credentials.oauth, base_url=credentials.base_url
     ) as client:
         org = organization
-        if org is None:
-            org = (await client.users.me()).current_organization
-            if not org:
-                raise InvalidInputError(f"tenant {tenant} has no organization")
         deadline = asyncio.timeout(fleet.slice_seconds)
         try:
-            async with deadline:
+            async with deadline:  # the slice counts GET /users/me too: Arq's timeout is near
+                if org is None:
+                    org = (await client.users.me()).current_organization
+                    if not org:
+                        raise InvalidInputError(f"tenant {tenant} has no organization")
                 summary = await export(
                     client, database=fleet.pool, organization=org, since=since, until=until,
                     include=include, concurrency=fleet.concurrency, resume=True,
                 )  # fmt: skip
-        except TimeoutError:
-            if deadline.expired():
-                raise Retry(defer=0) from None  # the next slice continues from the checkpoint
-            raise
         except Exception as exc:
+            # ReadTimeout and ConnectTimeout are TimeoutErrors too: transient, not the slice.
             if _transient(exc):
                 raise Retry(defer=TRANSIENT_DEFER) from exc
+            if isinstance(exc, TimeoutError) and deadline.expired():
+                raise Retry(defer=0) from None  # the next slice continues from the checkpoint
             raise
     return {
         "tenant": tenant,
@@ -214,7 +234,10 @@ def worker_settings(
 
     async def startup(ctx: dict[str, Any]) -> None:
         asyncpg = require("asyncpg", "postgres", "the fleet worker")
-        pool = await asyncpg.create_pool(database, min_size=1, max_size=pool_size)
+        try:
+            pool = await asyncpg.create_pool(database, min_size=1, max_size=pool_size)
+        except ValueError:  # the URL did not parse; its text may quote the password
+            raise InvalidInputError(BAD_URL) from None
         ctx["calendly_fleet"] = _Fleet(credentials, pool, concurrency, slice_seconds)
 
     async def shutdown(ctx: dict[str, Any]) -> None:

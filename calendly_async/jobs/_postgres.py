@@ -42,6 +42,7 @@ from ._staging import StagedRecord
 from ._tables import TABLES, Column, Table
 
 __all__ = [
+    "BAD_URL",
     "CHECKPOINTS_TABLE",
     "DatabaseError",
     "PostgresCheckpointStore",
@@ -52,6 +53,11 @@ __all__ = [
 
 CHECKPOINTS_TABLE = "calendly_export_checkpoints"
 STAGE_TABLE = "calendly_export_stage"
+BAD_URL = (
+    "database is not a valid postgresql:// URL (percent-encode special characters "
+    "in the user name and password)"
+)
+"""The error for a DSN that does not parse (never quoting it: it may hold a password)."""
 SCHEMA_LOCK = 0x43414C45  # "CALE": one advisory lock serialises the CREATE TABLEs
 
 _INTEGER = frozenset({"invitees_total", "invitees_active", "invitees_limit", "duration"})
@@ -260,7 +266,7 @@ class PostgresDestination:
         ------
         InvalidInputError
             No ``organization`` (rows and checkpoint are keyed by it), or a DSN
-            that is not ``postgresql://`` / ``postgres://``.
+            that is not ``postgresql://`` / ``postgres://`` or does not parse.
         MissingDependencyError
             ``asyncpg`` is not installed (the ``postgres`` extra).
         DatabaseError
@@ -280,6 +286,8 @@ class PostgresDestination:
                 pool = await asyncpg.create_pool(database, min_size=1, max_size=4)
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 raise DatabaseError(f"cannot connect to PostgreSQL: {exc}") from None
+            except ValueError:  # the URL did not parse; its text may quote the password
+                raise InvalidInputError(BAD_URL) from None
         else:
             pool = database
         try:
