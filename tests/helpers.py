@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from dataclasses import dataclass
@@ -126,12 +127,32 @@ class FakeTime:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
-        import asyncio
-
         self.sleeps.append(seconds)
         self.now += seconds
         await asyncio.sleep(0)
 
+
+
+class VirtualClock:
+    """A clock shared by client and mock; a sleep moves time to its deadline.
+
+    Unlike ``FakeTime``, concurrent sleeps overlap (as real ones do): ten tasks
+    each sleeping 60 s advance the clock by 60 s, not 600 s, so a rate-limited
+    run's virtual wall time can be compared with the budget's floor.
+    """
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def clock(self) -> float:
+        """The current virtual time (seconds)."""
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        """Yield once, then move the clock to ``now + seconds`` (never backwards)."""
+        deadline = self.now + seconds
+        await asyncio.sleep(0)
+        self.now = max(self.now, deadline)
 
 async def assert_refused(client: Calendly, api: aioresponses, call: Any) -> None:
     """``await call(client)`` raises ``InvalidInputError`` before any request is sent."""

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from export_support import Requests, client_for
+from helpers import VirtualClock
 
-from benchmarks._export import VirtualClock
 from calendly_async.jobs import ExportProgress, Record, Table, export
 from calendly_async.jobs._stats import eta_seconds
 from calendly_async.mock import MockCalendly
